@@ -1,0 +1,191 @@
+//! Textual cues the model does not score: asking for a person, naming a channel, trouble on
+//! the line, complaint phrases. Case-insensitive patterns; the human request also in Spanish,
+//! French, German, Portuguese and Italian.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+use super::Channel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    HumanRequest,
+    ChannelRequest,
+    ConnectionTrouble,
+    Repetition,
+    Complaint,
+}
+
+/// A cue found in a turn: its kind, the matched phrase (redacted) and, for channel requests,
+/// the channel asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    pub kind: CueKind,
+    pub text: String,
+    pub channel: Option<Channel>,
+}
+
+const PERSON: &str = r"(?:human|person|agent|representative|rep|operator|someone|somebody|manager|supervisor|advisor|adviser)";
+
+static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        format!(r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a|an|the|some|your)?\s*(?:real|live|actual|human)?\s*{PERSON}\b"),
+        r"\b(?:real|live|actual)\s+(?:human|person|agent)\b".to_string(),
+        format!(r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:a|an|the|some)?\s*(?:real|live)?\s*{PERSON}\b"),
+        format!(r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b"),
+        r"^\W*(?:agent|representative|operator|human)(?:\s+please)?\W*$".to_string(),
+        r"\b(?:hablar|comunicarme)\s+con\s+(?:un|una|alg[uú]n)\s+(?:humano|persona|agente|asesor|asesora|operador|operadora)\b".to_string(),
+        r"\bpersona\s+real\b".to_string(),
+        r"\bparler\s+(?:à|a)\s+(?:un|une|quelqu'un)\s*(?:humain|personne|conseill[eè]re?|agent|op[ée]rat(?:eur|rice))?\b".to_string(),
+        r"\bvraie\s+personne\b".to_string(),
+        r"\bmit\s+(?:einem|einer)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?)\s+sprechen\b".to_string(),
+        r"\bfalar\s+com\s+(?:um|uma|algu[eé]m)\s*(?:humano|pessoa|atendente|agente)?\b".to_string(),
+        r"\bparlare\s+con\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|agente)\b".to_string(),
+    ]
+    .iter()
+    .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
+    .collect()
+});
+
+/// "I don't want to talk to a person" is not a request for one.
+static NEGATED_HUMAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:don'?t|do\s+not|no\s+need\s+to|never)\s+(?:want\s+to\s+|need\s+to\s+)?(?:talk|speak|chat)\b").unwrap()
+});
+
+static CHANNEL_REQUESTS: LazyLock<Vec<(Channel, Regex)>> = LazyLock::new(|| {
+    [
+        (Channel::Voice, r"\b(?:call|ring|phone)\s+me\b|\b(?:give\s+me|i\s+want|can\s+i\s+get)\s+a\s+(?:phone\s+)?call\b|\bover\s+the\s+phone\b"),
+        (Channel::Sms, r"\b(?:text|sms)\s+me\b|\bsend\s+(?:me\s+)?(?:a|an)\s+(?:text|sms)\b|\b(?:by|via|over)\s+(?:text|sms)\b"),
+        (Channel::Email, r"\be-?mail\s+me\b|\bsend\s+(?:me\s+|it\s+|this\s+)*(?:an\s+)?e-?mail\b|\b(?:by|via|over)\s+e-?mail\b"),
+        (Channel::Video, r"\bvideo\s+call\b|\b(?:by|via|on|over)\s+video\b"),
+        (Channel::Chat, r"\b(?:switch|move|go)\s+to\s+(?:the\s+)?chat\b|\bchat\s+instead\b|\b(?:by|via|over|in)\s+(?:the\s+)?chat\b"),
+        (Channel::MessagingApp, r"\b(?:whatsapp|messenger|telegram|signal)\s+me\b|\b(?:on|via|over)\s+(?:whatsapp|messenger|telegram)\b"),
+    ]
+    .into_iter()
+    .map(|(channel, pattern)| (channel, Regex::new(&format!("(?i){pattern}")).unwrap()))
+    .collect()
+});
+
+static CONNECTION_TROUBLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:you'?re|you\s+are|it'?s|line\s+is|call\s+is|voice\s+is|audio\s+is|sound\s+is)\s+(?:breaking|cutting)\s+(?:up|out)\b|\b(?:breaking|cutting)\s+up\b|\bcan\s+you\s+(?:still\s+)?hear\s+me\b|\b(?:can'?t|cannot|can\s+not|couldn'?t)\s+hear\s+(?:you|anything|a\s+thing)\b|\b(?:call|line|connection)\s+(?:dropped|keeps\s+dropping|got\s+cut|was\s+cut|cut\s+off|is\s+terrible|is\s+bad)\b|\bbad\s+(?:connection|line|signal|reception)\b|\b(?:choppy|garbled|static)\b|\b(?:hello\W+){2,}",
+    )
+    .unwrap()
+});
+
+static COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:ridiculous|unacceptable|outrageous|useless|pathetic|absurd)\b|\b(?:file|make|lodge|raise|submit)\s+a\s+(?:formal\s+)?complaint\b|\bcancel\s+my\s+(?:account|subscription|order|contract|plan)\b|\b(?:worst|awful|terrible|horrible)\s+(?:service|experience|company|support)\b|\b(?:fed\s+up|sick\s+of|had\s+enough)\b|\bwaste\s+of\s+(?:time|money)\b",
+    )
+    .unwrap()
+});
+
+/// Cheap pre-filter so most turns skip the individual patterns.
+static ANY_KEYWORD: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis|humano|persona|asesor|humain|personne|conseill|mensch|mitarbeiter|berater|pessoa|atendente|operatore|umano|falar|parler|hablar|parlare",
+        r"(?i)call|ring|phone|text|sms|mail|video|chat|whatsapp|messenger|telegram|signal",
+        r"(?i)break|cut|hear|drop|connection|line|reception|choppy|garbled|static|hello",
+        r"(?i)ridiculous|unacceptable|outrageous|useless|pathetic|absurd|complaint|cancel|worst|awful|terrible|horrible|fed\s+up|sick\s+of|enough|waste",
+    ])
+    .unwrap()
+});
+
+/// Finds the cues in one utterance. `text` should already be redacted: matched phrases are
+/// returned as they appear.
+pub fn detect_cues(text: &str) -> Vec<Cue> {
+    let hits = ANY_KEYWORD.matches(text);
+    let mut cues = Vec::new();
+    let cue = |kind, text: &str, channel| Cue {
+        kind,
+        text: text.to_string(),
+        channel,
+    };
+    if hits.matched(0) && !NEGATED_HUMAN.is_match(text) {
+        if let Some(found) = HUMAN_REQUEST.iter().find_map(|re| re.find(text)) {
+            cues.push(cue(CueKind::HumanRequest, found.as_str(), None));
+        }
+    }
+    if hits.matched(1) {
+        for (channel, re) in CHANNEL_REQUESTS.iter() {
+            if let Some(found) = re.find(text) {
+                cues.push(cue(CueKind::ChannelRequest, found.as_str(), Some(*channel)));
+            }
+        }
+    }
+    if hits.matched(2) {
+        if let Some(found) = CONNECTION_TROUBLE.find(text) {
+            cues.push(cue(CueKind::ConnectionTrouble, found.as_str(), None));
+        }
+    }
+    if hits.matched(3) {
+        if let Some(found) = COMPLAINT.find(text) {
+            cues.push(cue(CueKind::Complaint, found.as_str(), None));
+        }
+    }
+    cues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<CueKind> {
+        detect_cues(text).into_iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn finds_requests_for_a_person_in_several_languages() {
+        for text in [
+            "Let me talk to a human",
+            "can I speak with a real person please",
+            "I want a real agent now",
+            "transfer me to a representative",
+            "AGENT!!",
+            "Quiero hablar con un agente",
+            "je veux parler à un conseiller",
+            "Ich möchte mit einem Mitarbeiter sprechen",
+            "quero falar com um atendente",
+            "vorrei parlare con un operatore",
+        ] {
+            assert_eq!(kinds(text), [CueKind::HumanRequest], "{text}");
+        }
+    }
+
+    #[test]
+    fn ignores_negated_or_unrelated_mentions() {
+        assert!(kinds("I don't want to talk to a person, just fix it").is_empty());
+        assert!(kinds("my agent number is on the invoice").is_empty());
+        assert!(kinds("where is my parcel").is_empty());
+    }
+
+    #[test]
+    fn names_the_channel_asked_for() {
+        let channel = |text: &str| {
+            detect_cues(text)
+                .into_iter()
+                .find(|c| c.kind == CueKind::ChannelRequest)
+                .and_then(|c| c.channel)
+        };
+        assert_eq!(channel("just call me"), Some(Channel::Voice));
+        assert_eq!(channel("text me instead"), Some(Channel::Sms));
+        assert_eq!(channel("please email me the details"), Some(Channel::Email));
+        assert_eq!(channel("can we do a video call"), Some(Channel::Video));
+        assert_eq!(channel("the phone bill is wrong"), None);
+    }
+
+    #[test]
+    fn finds_trouble_on_the_line_and_complaints() {
+        assert_eq!(
+            kinds("sorry you're breaking up"),
+            [CueKind::ConnectionTrouble]
+        );
+        assert_eq!(
+            kinds("hello? hello? can you hear me"),
+            [CueKind::ConnectionTrouble]
+        );
+        assert_eq!(kinds("this is ridiculous"), [CueKind::Complaint]);
+        assert_eq!(kinds("I want to file a complaint"), [CueKind::Complaint]);
+    }
+}

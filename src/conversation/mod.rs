@@ -1,0 +1,16 @@
+//! Conversation stage: a pure state machine per conversation.
+//!
+//! Given a turn and (for customer turns) its model scores, it updates smoothed frustration,
+//! trend, streaks, repetition, waiting time and a small redacted history, and reports the
+//! facts of that turn. No I/O, no clock, no model: time arrives inside the turn.
+
+mod cues;
+mod redact;
+mod repetition;
+mod state;
+mod turn;
+
+pub use cues::{Cue, CueKind, detect_cues};
+pub use redact::redact;
+pub use state::{ConversationState, StateConfig, TimelinePoint, Trend, TurnFacts};
+pub use turn::{Channel, RecordedTurn, Speaker, TurnInput};

@@ -1,0 +1,121 @@
+//! NLU stage: text in, model scores out.
+//!
+//! Tokenizes on the caller, queues the token ids, and scores them in dynamic batches on one
+//! dedicated inference thread running ONNX Runtime. It knows nothing of gRPC, conversations or
+//! policy; the rest of the service sees only [`Nlu::score`] and [`Scores`].
+
+mod batcher;
+mod error;
+mod model;
+mod runtime;
+mod scores;
+mod spec;
+mod tokenize;
+
+pub use batcher::BatchConfig;
+pub use error::NluError;
+pub use scores::{EmotionScore, Scores, Sentiment};
+pub use spec::ModelSpec;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use batcher::Batcher;
+use model::Model;
+use tokenize::Encoder;
+
+/// Where the model lives and how to run it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NluConfig {
+    /// Folder holding `model.onnx`, `tokenizer.json` and `labels.json`.
+    pub model_dir: PathBuf,
+    /// `libonnxruntime.so`; `ORT_DYLIB_PATH` or the path found at build time when unset.
+    pub onnxruntime_lib: Option<PathBuf>,
+    /// ONNX Runtime intra-op threads for the inference thread.
+    pub threads: usize,
+    /// Longest accepted utterance, in bytes; longer turns are rejected, not truncated silently.
+    pub max_text_bytes: usize,
+    #[serde(flatten)]
+    pub batch: BatchConfig,
+}
+
+impl Default for NluConfig {
+    fn default() -> Self {
+        Self {
+            model_dir: default_model_dir(),
+            onnxruntime_lib: None,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_text_bytes: 4096,
+            batch: BatchConfig::default(),
+        }
+    }
+}
+
+/// `models/rapport-nlu` next to the working directory, else the one in this source tree.
+fn default_model_dir() -> PathBuf {
+    let local = Path::new("models/rapport-nlu");
+    if local.join("model.onnx").exists() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu")
+}
+
+/// The loaded model behind its batching queue. Cheap to share behind an `Arc`.
+pub struct Nlu {
+    encoder: Encoder,
+    batcher: Batcher,
+    spec: Arc<ModelSpec>,
+    max_text_bytes: usize,
+}
+
+impl Nlu {
+    /// Loads tokenizer, labels and model, and starts the inference thread.
+    pub fn load(config: &NluConfig) -> Result<Self, NluError> {
+        let environment = runtime::environment(config.onnxruntime_lib.as_deref())?;
+        let spec = Arc::new(ModelSpec::load(&config.model_dir.join("labels.json"))?);
+        let encoder = Encoder::load(&config.model_dir.join("tokenizer.json"), spec.max_length)?;
+        let model = Model::load(
+            environment,
+            &config.model_dir.join("model.onnx"),
+            spec.clone(),
+            config.threads,
+        )?;
+        let batcher = Batcher::spawn(model, config.batch.clone());
+        Ok(Self {
+            encoder,
+            batcher,
+            spec,
+            max_text_bytes: config.max_text_bytes,
+        })
+    }
+
+    /// Scores one utterance. Fails fast with [`NluError::Overloaded`] when the queue is full.
+    pub async fn score(&self, text: &str) -> Result<Scores, NluError> {
+        if text.len() > self.max_text_bytes {
+            return Err(NluError::TooLong {
+                limit: self.max_text_bytes,
+            });
+        }
+        let ids = self.encoder.encode(text)?;
+        self.batcher
+            .submit(ids)?
+            .await
+            .map_err(|_| NluError::Stopped)?
+    }
+
+    /// Longest accepted utterance, in bytes.
+    pub fn max_text_bytes(&self) -> usize {
+        self.max_text_bytes
+    }
+
+    /// Labels and version of the loaded model.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// Requests waiting for the inference thread.
+    pub fn queue_depth(&self) -> usize {
+        self.batcher.depth()
+    }
+}

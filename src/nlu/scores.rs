@@ -1,0 +1,65 @@
+//! What the model says about one utterance.
+
+use std::sync::Arc;
+
+/// Sentiment probabilities; they sum to 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sentiment {
+    pub negative: f32,
+    pub neutral: f32,
+    pub positive: f32,
+}
+
+/// An emotion above its tuned threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmotionScore {
+    pub label: Arc<str>,
+    pub score: f32,
+}
+
+/// Model scores of one utterance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scores {
+    pub sentiment: Sentiment,
+    /// Emotions above their threshold, strongest first, at most [`Scores::MAX_EMOTIONS`].
+    pub top_emotions: Vec<EmotionScore>,
+    pub frustration: f32,
+}
+
+impl Scores {
+    pub const MAX_EMOTIONS: usize = 5;
+
+    /// Keeps the emotions at or above their threshold, strongest first.
+    pub fn pick_emotions(
+        labels: &[Arc<str>],
+        thresholds: &[f32],
+        probs: &[f32],
+    ) -> Vec<EmotionScore> {
+        let mut picked: Vec<EmotionScore> = labels
+            .iter()
+            .zip(thresholds)
+            .zip(probs)
+            .filter(|((_, threshold), p)| *p >= *threshold)
+            .map(|((label, _), p)| EmotionScore {
+                label: label.clone(),
+                score: *p,
+            })
+            .collect();
+        picked.sort_by(|a, b| b.score.total_cmp(&a.score));
+        picked.truncate(Self::MAX_EMOTIONS);
+        picked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_emotions_above_their_own_threshold_strongest_first() {
+        let labels: Vec<Arc<str>> = ["anger", "joy", "neutral"].map(Arc::from).to_vec();
+        let picked = Scores::pick_emotions(&labels, &[0.3, 0.5, 0.2], &[0.4, 0.45, 0.9]);
+        let names: Vec<&str> = picked.iter().map(|e| &*e.label).collect();
+        assert_eq!(names, ["neutral", "anger"]);
+    }
+}
