@@ -4,8 +4,13 @@
 //! [`conversation`] (pure state machine) → [`policy`] (decide) → [`signals`] (fan-out, sinks).
 //! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map.
 
+pub mod api;
+pub mod config;
 pub mod conversation;
 pub mod nlu;
+pub mod pipeline;
 pub mod policy;
 pub mod proto;
+pub mod signals;
+pub mod store;
 pub mod telemetry;

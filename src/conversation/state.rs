@@ -53,7 +53,8 @@ impl Default for StateConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Trend {
     Falling,
     Steady,
@@ -61,7 +62,7 @@ pub enum Trend {
 }
 
 /// A customer turn's scores, for the emotion timeline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimelinePoint {
     pub turn_id: String,
     pub turn_frustration: f32,
@@ -112,6 +113,8 @@ pub struct ConversationState {
     pub recent: VecDeque<RecordedTurn>,
     pub timeline: VecDeque<TimelinePoint>,
     pub bot_failures: VecDeque<String>,
+    /// The customer's first message, redacted: what the conversation is about.
+    pub opening: Option<String>,
     recent_customer_texts: VecDeque<String>,
     seen_turn_ids: VecDeque<String>,
 }
@@ -135,6 +138,7 @@ impl ConversationState {
             recent: VecDeque::new(),
             timeline: VecDeque::new(),
             bot_failures: VecDeque::new(),
+            opening: None,
             recent_customer_texts: VecDeque::new(),
             seen_turn_ids: VecDeque::new(),
         }
@@ -153,6 +157,7 @@ impl ConversationState {
         config: &StateConfig,
     ) -> TurnFacts {
         let text = self.record(turn, config);
+        self.opening.get_or_insert_with(|| text.clone());
         let mut cues = detect_cues(&text);
         let normalised = normalise(&text);
         let repeated = repeats(

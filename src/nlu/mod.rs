@@ -36,7 +36,7 @@ pub struct NluConfig {
     pub threads: usize,
     /// Longest accepted utterance, in bytes; longer turns are rejected, not truncated silently.
     pub max_text_bytes: usize,
-    #[serde(flatten)]
+    /// `[nlu.batch]`: dynamic batching.
     pub batch: BatchConfig,
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 /// Sentiment probabilities; they sum to 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Sentiment {
     pub negative: f32,
     pub neutral: f32,
@@ -11,14 +11,14 @@ pub struct Sentiment {
 }
 
 /// An emotion above its tuned threshold.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmotionScore {
     pub label: Arc<str>,
     pub score: f32,
 }
 
 /// Model scores of one utterance.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Scores {
     pub sentiment: Sentiment,
     /// Emotions above their threshold, strongest first, at most [`Scores::MAX_EMOTIONS`].

@@ -1,0 +1,251 @@
+//! The Converse stream: many conversations over one bidirectional stream.
+//!
+//! Turns are scored concurrently (so they batch together on the model) but applied and
+//! answered strictly in arrival order, so each conversation sees its turns in order. At most
+//! `max_in_flight` turns are pending; the stream is not read beyond that. A bad turn gets an
+//! error response and the stream carries on. On shutdown the stream stops reading, answers
+//! what it already took, and closes.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tonic::{Status, Streaming};
+
+use super::{convert, status};
+use crate::conversation::{Speaker, TurnInput};
+use crate::nlu::Scores;
+use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
+use crate::proto::{self, converse_request, converse_response};
+use crate::store::ConversationKey;
+use crate::telemetry;
+
+pub type Responses = mpsc::Receiver<Result<proto::ConverseResponse, Status>>;
+
+/// A request after its concurrent phase, waiting for its turn to be applied.
+enum Step {
+    Turn {
+        key: ConversationKey,
+        turn: TurnInput,
+        scored: Result<Option<Scores>, PipelineError>,
+        started: Instant,
+    },
+    Duplicate {
+        key: ConversationKey,
+        turn_id: String,
+    },
+    End {
+        key: ConversationKey,
+    },
+    Refused {
+        key: ConversationKey,
+        turn_id: String,
+        error: PipelineError,
+    },
+}
+
+pub fn spawn(
+    pipeline: Arc<Pipeline>,
+    mut inbound: Streaming<proto::ConverseRequest>,
+    shutdown: CancellationToken,
+    max_in_flight: usize,
+) -> Responses {
+    let (responses, receiver) = mpsc::channel(max_in_flight.max(1));
+    tokio::spawn(async move {
+        telemetry::stream_opened(telemetry::ACTIVE_STREAMS);
+        let mut pending = FuturesOrdered::new();
+        let mut reading = true;
+        loop {
+            tokio::select! {
+                biased;
+                Some(step) = pending.next() => {
+                    let response = finish(&pipeline, step);
+                    if responses.send(Ok(response)).await.is_err() {
+                        break;
+                    }
+                }
+                () = shutdown.cancelled(), if reading => reading = false,
+                request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
+                    Some(Ok(request)) => pending.push_back(prepare(pipeline.clone(), request)),
+                    Some(Err(error)) => {
+                        tracing::debug!(%error, "converse stream broke");
+                        reading = false;
+                    }
+                    None => reading = false,
+                },
+                else => break,
+            }
+            if !reading && pending.is_empty() {
+                break;
+            }
+        }
+        telemetry::stream_closed(telemetry::ACTIVE_STREAMS);
+    });
+    receiver
+}
+
+/// The concurrent phase: validate, spot resends, score customer turns.
+async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> Step {
+    match request.kind {
+        Some(converse_request::Kind::Turn(turn)) => {
+            let started = Instant::now();
+            let (tenant_id, conversation_id, turn_id) = (
+                turn.tenant_id.clone(),
+                turn.conversation_id.clone(),
+                turn.turn_id.clone(),
+            );
+            let (key, turn) = match convert::turn(turn) {
+                Ok(parts) => parts,
+                Err(error) => {
+                    return Step::Refused {
+                        key: convert::key(tenant_id, conversation_id),
+                        turn_id,
+                        error,
+                    };
+                }
+            };
+            match pipeline.check(&key, &turn) {
+                Ok(true) => return Step::Duplicate { key, turn_id },
+                Ok(false) => {}
+                Err(error) => {
+                    return Step::Refused {
+                        key,
+                        turn_id,
+                        error,
+                    };
+                }
+            }
+            let scored = match turn.speaker {
+                Speaker::Customer => pipeline.score(&turn.text).await.map(Some),
+                _ => Ok(None),
+            };
+            Step::Turn {
+                key,
+                turn,
+                scored,
+                started,
+            }
+        }
+        Some(converse_request::Kind::End(end)) => Step::End {
+            key: convert::key(end.tenant_id, end.conversation_id),
+        },
+        None => Step::Refused {
+            key: convert::key(String::new(), String::new()),
+            turn_id: String::new(),
+            error: PipelineError::InvalidArgument("request has neither a turn nor an end".into()),
+        },
+    }
+}
+
+/// The ordered phase: apply to the conversation and answer.
+fn finish(pipeline: &Pipeline, step: Step) -> proto::ConverseResponse {
+    let (key, turn_id, result) = match step {
+        Step::Turn {
+            key,
+            turn,
+            scored,
+            started,
+        } => {
+            let speaker = speaker_label(turn.speaker);
+            let result = scored.and_then(|scores| pipeline.apply(&key, &turn, scores));
+            if matches!(result, Ok(TurnOutcome::Assessed { .. })) {
+                telemetry::turn_latency(started.elapsed());
+            }
+            telemetry::turn(speaker, outcome_label(&result));
+            (key, turn.turn_id, result)
+        }
+        Step::Duplicate { key, turn_id } => {
+            telemetry::turn("any", "duplicate");
+            (key, turn_id, Ok(TurnOutcome::Duplicate))
+        }
+        Step::End { key } => {
+            let result = pipeline.end(&key);
+            let response = match result {
+                Ok(_) => converse_response::Outcome::Ended(proto::Ended {}),
+                Err(error) => error_outcome(&error),
+            };
+            return response_for(key, String::new(), response, Vec::new(), false);
+        }
+        Step::Refused {
+            key,
+            turn_id,
+            error,
+        } => {
+            telemetry::turn("any", "refused");
+            (key, turn_id, Err(error))
+        }
+    };
+    match result {
+        Ok(TurnOutcome::Assessed { facts, signals }) => {
+            let assessment = convert::assessment(&facts, pipeline.model_version());
+            let signals = signals.iter().map(|s| convert::signal(s)).collect();
+            response_for(
+                key,
+                turn_id,
+                converse_response::Outcome::Assessment(assessment),
+                signals,
+                false,
+            )
+        }
+        Ok(TurnOutcome::Recorded) => response_for(
+            key,
+            turn_id,
+            converse_response::Outcome::Recorded(proto::Recorded {}),
+            Vec::new(),
+            false,
+        ),
+        Ok(TurnOutcome::Duplicate) => response_for(
+            key,
+            turn_id,
+            converse_response::Outcome::Recorded(proto::Recorded {}),
+            Vec::new(),
+            true,
+        ),
+        Err(error) => response_for(key, turn_id, error_outcome(&error), Vec::new(), false),
+    }
+}
+
+fn error_outcome(error: &PipelineError) -> converse_response::Outcome {
+    let status = status::status(error);
+    converse_response::Outcome::Error(proto::TurnError {
+        code: status.code() as i32,
+        message: status.message().into(),
+    })
+}
+
+fn response_for(
+    key: ConversationKey,
+    turn_id: String,
+    outcome: converse_response::Outcome,
+    signals: Vec<proto::Signal>,
+    duplicate: bool,
+) -> proto::ConverseResponse {
+    proto::ConverseResponse {
+        tenant_id: key.tenant_id,
+        conversation_id: key.conversation_id,
+        turn_id,
+        outcome: Some(outcome),
+        signals,
+        duplicate,
+    }
+}
+
+fn speaker_label(speaker: Speaker) -> &'static str {
+    match speaker {
+        Speaker::Customer => "customer",
+        Speaker::Bot => "bot",
+        Speaker::Agent => "agent",
+    }
+}
+
+fn outcome_label(result: &Result<TurnOutcome, PipelineError>) -> &'static str {
+    match result {
+        Ok(TurnOutcome::Assessed { .. }) => "assessed",
+        Ok(TurnOutcome::Recorded) => "recorded",
+        Ok(TurnOutcome::Duplicate) => "duplicate",
+        Err(_) => "refused",
+    }
+}

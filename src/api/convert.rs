@@ -1,0 +1,283 @@
+//! Between the wire types of `proto/` and the pipeline's own types.
+
+use std::sync::Arc;
+
+use prost_types::Timestamp;
+
+use crate::conversation::{self as conv, Channel, CueKind, Speaker, TurnFacts, TurnInput};
+use crate::nlu::Scores;
+use crate::pipeline::{PipelineError, now_ms};
+use crate::policy::{Priority, Reason, SignalKind};
+use crate::proto;
+use crate::signals::{Handoff, Signal};
+use crate::store::{Conversation, ConversationKey};
+
+pub fn key(tenant_id: String, conversation_id: String) -> ConversationKey {
+    ConversationKey {
+        tenant_id,
+        conversation_id,
+    }
+}
+
+/// A wire turn as the pipeline's input; unknown or unset enums are refused.
+pub fn turn(turn: proto::Turn) -> Result<(ConversationKey, TurnInput), PipelineError> {
+    let invalid = |what: &str| PipelineError::InvalidArgument(what.to_string());
+    let speaker = match proto::Speaker::try_from(turn.speaker) {
+        Ok(proto::Speaker::Customer) => Speaker::Customer,
+        Ok(proto::Speaker::Bot) => Speaker::Bot,
+        Ok(proto::Speaker::Agent) => Speaker::Agent,
+        _ => return Err(invalid("speaker is required (CUSTOMER, BOT or AGENT)")),
+    };
+    let channel = channel_from(turn.channel).ok_or_else(|| invalid("channel is required"))?;
+    let metadata = turn.metadata.unwrap_or_default();
+    let at_ms = match turn.sent_at {
+        Some(ts) if ts.seconds >= 0 => {
+            ts.seconds as u64 * 1000 + (ts.nanos.max(0) as u64) / 1_000_000
+        }
+        Some(_) => return Err(invalid("sent_at is before 1970")),
+        None => now_ms(),
+    };
+    let input = TurnInput {
+        turn_id: turn.turn_id,
+        speaker,
+        text: turn.text,
+        channel,
+        at_ms,
+        intent_confidence: metadata.intent_confidence,
+        fallback: metadata.fallback,
+        available_channels: turn
+            .available_channels
+            .into_iter()
+            .filter_map(channel_from)
+            .collect(),
+    };
+    Ok((key(turn.tenant_id, turn.conversation_id), input))
+}
+
+pub fn channel_from(value: i32) -> Option<Channel> {
+    Some(match proto::Channel::try_from(value).ok()? {
+        proto::Channel::Unspecified => return None,
+        proto::Channel::Chat => Channel::Chat,
+        proto::Channel::Sms => Channel::Sms,
+        proto::Channel::Email => Channel::Email,
+        proto::Channel::Voice => Channel::Voice,
+        proto::Channel::Video => Channel::Video,
+        proto::Channel::Social => Channel::Social,
+        proto::Channel::MessagingApp => Channel::MessagingApp,
+        proto::Channel::Callback => Channel::Callback,
+    })
+}
+
+pub fn channel(channel: Channel) -> i32 {
+    (match channel {
+        Channel::Chat => proto::Channel::Chat,
+        Channel::Sms => proto::Channel::Sms,
+        Channel::Email => proto::Channel::Email,
+        Channel::Voice => proto::Channel::Voice,
+        Channel::Video => proto::Channel::Video,
+        Channel::Social => proto::Channel::Social,
+        Channel::MessagingApp => proto::Channel::MessagingApp,
+        Channel::Callback => proto::Channel::Callback,
+    }) as i32
+}
+
+pub fn kind_from(value: i32) -> Option<SignalKind> {
+    match proto::SignalKind::try_from(value).ok()? {
+        proto::SignalKind::Escalate => Some(SignalKind::Escalate),
+        proto::SignalKind::SwitchChannel => Some(SignalKind::SwitchChannel),
+        proto::SignalKind::Unspecified => None,
+    }
+}
+
+pub fn priority_from(value: i32) -> Option<Priority> {
+    match proto::Priority::try_from(value).ok()? {
+        proto::Priority::Low => Some(Priority::Low),
+        proto::Priority::Normal => Some(Priority::Normal),
+        proto::Priority::High => Some(Priority::High),
+        proto::Priority::Urgent => Some(Priority::Urgent),
+        proto::Priority::Unspecified => None,
+    }
+}
+
+fn priority(priority: Priority) -> i32 {
+    (match priority {
+        Priority::Low => proto::Priority::Low,
+        Priority::Normal => proto::Priority::Normal,
+        Priority::High => proto::Priority::High,
+        Priority::Urgent => proto::Priority::Urgent,
+    }) as i32
+}
+
+fn reason(reason: Reason) -> i32 {
+    (match reason {
+        Reason::ExplicitHumanRequest => proto::ReasonCode::ExplicitHumanRequest,
+        Reason::SustainedFrustration => proto::ReasonCode::SustainedFrustration,
+        Reason::FrustrationSpike => proto::ReasonCode::FrustrationSpike,
+        Reason::Repetition => proto::ReasonCode::Repetition,
+        Reason::BotFallbackStreak => proto::ReasonCode::BotFallbackStreak,
+        Reason::ComplaintGrowing => proto::ReasonCode::ComplaintGrowing,
+        Reason::ConnectionTrouble => proto::ReasonCode::ConnectionTrouble,
+        Reason::ChannelRequested => proto::ReasonCode::ChannelRequested,
+    }) as i32
+}
+
+fn trend(trend: conv::Trend) -> i32 {
+    (match trend {
+        conv::Trend::Falling => proto::Trend::Falling,
+        conv::Trend::Steady => proto::Trend::Steady,
+        conv::Trend::Rising => proto::Trend::Rising,
+    }) as i32
+}
+
+fn speaker(speaker: Speaker) -> i32 {
+    (match speaker {
+        Speaker::Customer => proto::Speaker::Customer,
+        Speaker::Bot => proto::Speaker::Bot,
+        Speaker::Agent => proto::Speaker::Agent,
+    }) as i32
+}
+
+fn timestamp(ms: u64) -> Timestamp {
+    Timestamp {
+        seconds: (ms / 1000) as i64,
+        nanos: ((ms % 1000) * 1_000_000) as i32,
+    }
+}
+
+fn sentiment(s: &crate::nlu::Sentiment) -> proto::Sentiment {
+    proto::Sentiment {
+        negative: s.negative,
+        neutral: s.neutral,
+        positive: s.positive,
+    }
+}
+
+pub fn scores(scores: &Scores) -> proto::Scores {
+    proto::Scores {
+        sentiment: Some(sentiment(&scores.sentiment)),
+        top_emotions: scores
+            .top_emotions
+            .iter()
+            .map(|e| proto::EmotionScore {
+                label: e.label.to_string(),
+                score: e.score,
+            })
+            .collect(),
+        frustration: scores.frustration,
+    }
+}
+
+pub fn cue(cue: &conv::Cue) -> proto::Cue {
+    let kind = match cue.kind {
+        CueKind::HumanRequest => proto::CueKind::HumanRequest,
+        CueKind::ChannelRequest => proto::CueKind::ChannelRequest,
+        CueKind::ConnectionTrouble => proto::CueKind::ConnectionTrouble,
+        CueKind::Repetition => proto::CueKind::Repetition,
+        CueKind::Complaint => proto::CueKind::Complaint,
+    };
+    proto::Cue {
+        kind: kind as i32,
+        text: cue.text.clone(),
+        channel: cue.channel.map_or(0, channel),
+    }
+}
+
+pub fn assessment(facts: &TurnFacts, model_version: &Arc<str>) -> proto::Assessment {
+    proto::Assessment {
+        scores: Some(scores(&facts.scores)),
+        conversation_frustration: facts.conversation_frustration,
+        trend: trend(facts.trend),
+        frustration_slope: facts.slope,
+        cues: facts.cues.iter().map(cue).collect(),
+        consecutive_negative: facts.consecutive_negative,
+        bot_fallback_streak: facts.bot_fallback_streak,
+        waited_ms: facts.waited_ms,
+        model_version: model_version.to_string(),
+    }
+}
+
+fn handoff(handoff: &Handoff) -> proto::Handoff {
+    proto::Handoff {
+        recent_turns: handoff
+            .recent_turns
+            .iter()
+            .map(|t| proto::HandoffTurn {
+                turn_id: t.turn_id.clone(),
+                speaker: speaker(t.speaker),
+                text: t.text.clone(),
+                channel: channel(t.channel),
+                sent_at: Some(timestamp(t.at_ms)),
+                bot_fallback: t.bot_fallback,
+            })
+            .collect(),
+        emotion_timeline: handoff
+            .emotion_timeline
+            .iter()
+            .map(|p| proto::TimelinePoint {
+                turn_id: p.turn_id.clone(),
+                turn_frustration: p.turn_frustration,
+                conversation_frustration: p.conversation_frustration,
+                sentiment: Some(sentiment(&p.sentiment)),
+                top_emotion: p.top_emotion.as_deref().unwrap_or_default().to_string(),
+            })
+            .collect(),
+        bot_failed_attempts: handoff.bot_failed_attempts.clone(),
+        summary: handoff.summary.clone(),
+    }
+}
+
+pub fn signal(signal: &Signal) -> proto::Signal {
+    let evidence = &signal.evidence;
+    proto::Signal {
+        signal_id: signal.id.clone(),
+        sequence: signal.sequence,
+        kind: match signal.kind {
+            SignalKind::Escalate => proto::SignalKind::Escalate,
+            SignalKind::SwitchChannel => proto::SignalKind::SwitchChannel,
+        } as i32,
+        priority: priority(signal.priority),
+        tenant_id: signal.tenant_id.clone(),
+        conversation_id: signal.conversation_id.clone(),
+        turn_id: signal.turn_id.clone(),
+        reasons: signal.reasons.iter().copied().map(reason).collect(),
+        rule_id: signal.rule_id.to_string(),
+        explanation: signal.explanation.clone(),
+        evidence: Some(proto::Evidence {
+            turn_ids: evidence.turn_ids.clone(),
+            turn_frustration: evidence.turn_frustration,
+            conversation_frustration: evidence.conversation_frustration,
+            frustration_slope: evidence.frustration_slope,
+            consecutive_negative: evidence.consecutive_negative,
+            bot_fallback_streak: evidence.bot_fallback_streak,
+            cues: evidence.cues.iter().map(cue).collect(),
+        }),
+        current_channel: channel(signal.current_channel),
+        target_channel: signal.target_channel.map_or(0, channel),
+        handoff: Some(handoff(&signal.handoff)),
+        model_version: signal.model_version.to_string(),
+        emitted_at: Some(timestamp(signal.emitted_at_ms)),
+    }
+}
+
+pub fn conversation(
+    key: ConversationKey,
+    conversation: &Conversation,
+) -> proto::GetConversationResponse {
+    let state = &conversation.state;
+    proto::GetConversationResponse {
+        tenant_id: key.tenant_id,
+        conversation_id: key.conversation_id,
+        channel: channel(state.channel),
+        customer_turns: state.customer_turns,
+        conversation_frustration: state.frustration,
+        peak_frustration: state.peak_frustration,
+        trend: trend(state.trend),
+        consecutive_negative: state.consecutive_negative,
+        bot_fallback_streak: state.bot_fallback_streak,
+        repetitions: state.repetitions,
+        waiting_ms: state.waiting_ms(now_ms()),
+        escalated: conversation.policy.escalated,
+        last_signal: conversation.last_signal.as_deref().map(signal),
+        handoff: Some(handoff(&crate::signals::build_handoff(state))),
+    }
+}

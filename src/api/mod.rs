@@ -1,0 +1,53 @@
+//! gRPC stage: the `rapport.v1.Rapport` service, gRPC health and server reflection.
+//! Translates wire messages to pipeline calls; knows nothing of ONNX or the rules.
+
+mod converse;
+mod convert;
+mod service;
+mod status;
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Server;
+
+use crate::pipeline::Pipeline;
+use crate::proto::rapport_server::RapportServer;
+pub use service::RapportService;
+
+/// Serves on `listener` until `shutdown` is cancelled; open streams then finish the turns they
+/// took and close. Health turns NOT_SERVING as soon as shutdown starts.
+pub async fn serve(
+    listener: TcpListener,
+    pipeline: Arc<Pipeline>,
+    shutdown: CancellationToken,
+    max_in_flight_per_stream: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<RapportServer<RapportService>>().await;
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    // grpcurl speaks v1; Python's grpcio-reflection only v1alpha.
+    let reflection_v1 = reflection().build_v1()?;
+    let reflection_v1alpha = reflection().build_v1alpha()?;
+    let rapport = RapportService::new(pipeline, shutdown.clone(), max_in_flight_per_stream);
+
+    Server::builder()
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(RapportServer::new(rapport))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            shutdown.cancelled().await;
+            health
+                .set_not_serving::<RapportServer<RapportService>>()
+                .await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! The four RPCs of `rapport.v1.Rapport`.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio_stream::Stream;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status, Streaming};
+
+use super::{converse, convert, status::status};
+use crate::pipeline::Pipeline;
+use crate::proto::{self, rapport_server::Rapport, signal_event};
+use crate::signals::{HubEvent, SignalFilter};
+use crate::telemetry;
+
+pub struct RapportService {
+    pipeline: Arc<Pipeline>,
+    shutdown: CancellationToken,
+    max_in_flight: usize,
+}
+
+impl RapportService {
+    pub fn new(pipeline: Arc<Pipeline>, shutdown: CancellationToken, max_in_flight: usize) -> Self {
+        Self {
+            pipeline,
+            shutdown,
+            max_in_flight,
+        }
+    }
+}
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Rapport for RapportService {
+    type ConverseStream = BoxStream<proto::ConverseResponse>;
+
+    async fn converse(
+        &self,
+        request: Request<Streaming<proto::ConverseRequest>>,
+    ) -> Result<Response<Self::ConverseStream>, Status> {
+        let responses = converse::spawn(
+            self.pipeline.clone(),
+            request.into_inner(),
+            self.shutdown.child_token(),
+            self.max_in_flight,
+        );
+        Ok(Response::new(Box::pin(ReceiverStream::new(responses))))
+    }
+
+    async fn assess(
+        &self,
+        request: Request<proto::AssessRequest>,
+    ) -> Result<Response<proto::AssessResponse>, Status> {
+        let (scores, cues) = self
+            .pipeline
+            .assess(&request.into_inner().text)
+            .await
+            .map_err(|e| status(&e))?;
+        Ok(Response::new(proto::AssessResponse {
+            scores: Some(convert::scores(&scores)),
+            cues: cues.iter().map(convert::cue).collect(),
+            model_version: self.pipeline.model_version().to_string(),
+        }))
+    }
+
+    type SubscribeSignalsStream = BoxStream<proto::SignalEvent>;
+
+    async fn subscribe_signals(
+        &self,
+        request: Request<proto::SubscribeSignalsRequest>,
+    ) -> Result<Response<Self::SubscribeSignalsStream>, Status> {
+        let request = request.into_inner();
+        let filter = SignalFilter {
+            tenants: request.tenant_ids,
+            kinds: request
+                .kinds
+                .into_iter()
+                .filter_map(convert::kind_from)
+                .collect(),
+            min_priority: convert::priority_from(request.min_priority),
+        };
+        let mut subscription = self.pipeline.hub().subscribe(filter, request.from_sequence);
+        let (events, receiver) = mpsc::channel(64);
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            telemetry::stream_opened(telemetry::SUBSCRIBERS);
+            loop {
+                let event = tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    () = events.closed() => break,
+                    event = subscription.next() => event,
+                };
+                let Some(event) = event else { break };
+                let event = match event {
+                    HubEvent::Signal(signal) => {
+                        signal_event::Event::Signal(convert::signal(&signal))
+                    }
+                    HubEvent::Gap {
+                        requested_from,
+                        oldest_available,
+                    } => signal_event::Event::Gap(proto::ReplayGap {
+                        requested_from,
+                        oldest_available,
+                    }),
+                };
+                if events
+                    .send(Ok(proto::SignalEvent { event: Some(event) }))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            telemetry::stream_closed(telemetry::SUBSCRIBERS);
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    }
+
+    async fn get_conversation(
+        &self,
+        request: Request<proto::GetConversationRequest>,
+    ) -> Result<Response<proto::GetConversationResponse>, Status> {
+        let request = request.into_inner();
+        let key = convert::key(request.tenant_id, request.conversation_id);
+        let conversation = self.pipeline.conversation(&key).map_err(|e| status(&e))?;
+        Ok(Response::new(convert::conversation(key, &conversation)))
+    }
+}

@@ -1,0 +1,55 @@
+//! `rapport serve`: the gRPC server until SIGTERM / Ctrl-C, then a bounded drain.
+
+use std::time::Duration;
+
+use rapport::config::Config;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub async fn run(config: Config) -> Result<(), String> {
+    if let Some(addr) = config.server.metrics_listen {
+        rapport::telemetry::install(addr)?;
+        tracing::info!(%addr, "metrics on /metrics");
+    }
+    let pipeline = super::pipeline(&config)?;
+    let sweep = Duration::from_secs((config.store.idle_ttl_secs / 4).clamp(1, 60));
+    pipeline.spawn_expiry(sweep);
+    let listener = TcpListener::bind(config.server.listen)
+        .await
+        .map_err(|e| format!("{}: {e}", config.server.listen))?;
+    tracing::info!(addr = %config.server.listen, model = %pipeline.model_version(), "serving rapport.v1.Rapport");
+
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    let drain = Duration::from_millis(config.server.drain_timeout_ms);
+    let server = rapport::api::serve(
+        listener,
+        pipeline,
+        shutdown.clone(),
+        config.server.max_in_flight_per_stream,
+    );
+    tokio::select! {
+        result = server => result.map_err(|e| e.to_string()),
+        () = async { shutdown.cancelled().await; tokio::time::sleep(drain).await } => {
+            tracing::warn!(?drain, "drain timeout: closing remaining streams");
+            Ok(())
+        }
+    }
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: draining open streams");
+    shutdown.cancel();
+}

@@ -1,0 +1,264 @@
+//! One turn through the stages: check → score (NLU) → update state → decide (policy) →
+//! publish (signals). Shared by the gRPC API and `rapport replay`; it knows nothing of gRPC.
+//!
+//! Scoring is async and may run for many turns at once; applying is synchronous and must
+//! happen in each conversation's turn order, which the caller guarantees.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::config::Config;
+use crate::conversation::{Cue, Speaker, StateConfig, TurnFacts, TurnInput, detect_cues, redact};
+use crate::nlu::{Nlu, NluError, Scores};
+use crate::policy::{PolicyBook, evaluate};
+use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
+use crate::store::{Conversation, ConversationKey, Store, StoreFull};
+use crate::telemetry;
+
+const MAX_ID_BYTES: usize = 128;
+
+/// Why a request was refused. Each maps to one gRPC status code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PipelineError {
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("{0}")]
+    ResourceExhausted(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<NluError> for PipelineError {
+    fn from(error: NluError) -> Self {
+        match error {
+            NluError::TooLong { .. } => Self::InvalidArgument(error.to_string()),
+            NluError::Overloaded => Self::ResourceExhausted(error.to_string()),
+            NluError::Stopped => Self::Unavailable(error.to_string()),
+            _ => Self::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<StoreFull> for PipelineError {
+    fn from(error: StoreFull) -> Self {
+        Self::ResourceExhausted(error.to_string())
+    }
+}
+
+/// What a turn did.
+#[derive(Debug, Clone)]
+pub enum TurnOutcome {
+    /// A customer turn was scored; the signals it fired, if any.
+    Assessed {
+        facts: TurnFacts,
+        signals: Vec<Arc<Signal>>,
+    },
+    /// A bot or agent turn was recorded.
+    Recorded,
+    /// The turn id was seen before; nothing changed.
+    Duplicate,
+}
+
+pub struct Pipeline {
+    nlu: Arc<Nlu>,
+    store: Store,
+    policies: PolicyBook,
+    state_config: StateConfig,
+    hub: Arc<SignalHub>,
+    model_version: Arc<str>,
+}
+
+impl Pipeline {
+    /// Builds the pipeline around a loaded model.
+    pub fn new(nlu: Arc<Nlu>, config: &Config) -> Result<Self, String> {
+        let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
+        if let Some(path) = &config.signals.audit_file {
+            sinks.push(Box::new(
+                JsonlSink::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            ));
+        }
+        Ok(Self {
+            model_version: nlu.spec().model_version().into(),
+            nlu,
+            store: Store::new(
+                config.store.capacity,
+                Duration::from_secs(config.store.idle_ttl_secs),
+            ),
+            policies: config.policy_book()?,
+            state_config: config.conversation.clone(),
+            hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
+        })
+    }
+
+    /// Checks a turn before it is scored. `Ok(true)`: a resend of a turn already applied.
+    pub fn check(&self, key: &ConversationKey, turn: &TurnInput) -> Result<bool, PipelineError> {
+        check_id("tenant_id", &key.tenant_id)?;
+        check_id("conversation_id", &key.conversation_id)?;
+        check_id("turn_id", &turn.turn_id)?;
+        if turn.speaker == Speaker::Customer && turn.text.trim().is_empty() {
+            return Err(PipelineError::InvalidArgument("text is empty".into()));
+        }
+        if turn.text.len() > self.nlu.max_text_bytes() {
+            return Err(NluError::TooLong {
+                limit: self.nlu.max_text_bytes(),
+            }
+            .into());
+        }
+        Ok(self
+            .store
+            .read(key, |c| c.state.has_seen(&turn.turn_id))
+            .unwrap_or(false))
+    }
+
+    /// Model scores of one utterance.
+    pub async fn score(&self, text: &str) -> Result<Scores, PipelineError> {
+        Ok(self.nlu.score(text).await?)
+    }
+
+    /// Applies a checked turn (with its scores if a customer spoke) to its conversation,
+    /// runs the policy and publishes what fired.
+    pub fn apply(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+        scores: Option<Scores>,
+    ) -> Result<TurnOutcome, PipelineError> {
+        let policy = self.policies.for_tenant(&key.tenant_id);
+        let outcome = self.store.update(key, turn.channel, |conversation| {
+            if conversation.state.has_seen(&turn.turn_id) {
+                return TurnOutcome::Duplicate;
+            }
+            let Some(scores) = scores.filter(|_| turn.speaker == Speaker::Customer) else {
+                conversation
+                    .state
+                    .apply_reply_turn(turn, &self.state_config);
+                return TurnOutcome::Recorded;
+            };
+            let facts = conversation
+                .state
+                .apply_customer_turn(turn, scores, &self.state_config);
+            let decisions = evaluate(
+                &mut conversation.policy,
+                &conversation.state,
+                &facts,
+                policy,
+                turn.at_ms,
+            );
+            let origin = Origin {
+                tenant_id: &key.tenant_id,
+                conversation_id: &key.conversation_id,
+                model_version: &self.model_version,
+                now_ms: now_ms(),
+            };
+            let signals: Vec<Arc<Signal>> = decisions
+                .into_iter()
+                .filter_map(|decision| {
+                    self.hub
+                        .publish(Signal::new(decision, &origin, &conversation.state, &facts))
+                })
+                .collect();
+            if let Some(last) = signals.last() {
+                conversation.last_signal = Some(last.clone());
+            }
+            TurnOutcome::Assessed { facts, signals }
+        })?;
+        telemetry::set_active_conversations(self.store.len());
+        Ok(outcome)
+    }
+
+    /// Check, score and apply one turn, in one go.
+    pub async fn process(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+    ) -> Result<TurnOutcome, PipelineError> {
+        if self.check(key, turn)? {
+            return Ok(TurnOutcome::Duplicate);
+        }
+        let scores = match turn.speaker {
+            Speaker::Customer => Some(self.score(&turn.text).await?),
+            _ => None,
+        };
+        self.apply(key, turn, scores)
+    }
+
+    /// Scores a text outside any conversation; cues are found on its redacted form.
+    pub async fn assess(&self, text: &str) -> Result<(Scores, Vec<Cue>), PipelineError> {
+        if text.trim().is_empty() {
+            return Err(PipelineError::InvalidArgument("text is empty".into()));
+        }
+        let scores = self.score(text).await?;
+        Ok((scores, detect_cues(&redact(text))))
+    }
+
+    /// Drops a conversation's state; whether it was held.
+    pub fn end(&self, key: &ConversationKey) -> Result<bool, PipelineError> {
+        check_id("tenant_id", &key.tenant_id)?;
+        check_id("conversation_id", &key.conversation_id)?;
+        let removed = self.store.remove(key);
+        telemetry::set_active_conversations(self.store.len());
+        Ok(removed)
+    }
+
+    pub fn conversation(&self, key: &ConversationKey) -> Result<Conversation, PipelineError> {
+        self.store.get(key).ok_or_else(|| {
+            PipelineError::NotFound("no such conversation (never seen, ended or expired)".into())
+        })
+    }
+
+    pub fn hub(&self) -> &Arc<SignalHub> {
+        &self.hub
+    }
+
+    pub fn model_version(&self) -> &Arc<str> {
+        &self.model_version
+    }
+
+    pub fn nlu(&self) -> &Nlu {
+        &self.nlu
+    }
+
+    /// Drops idle conversations every `period` until the pipeline is dropped.
+    pub fn spawn_expiry(self: &Arc<Self>, period: Duration) {
+        let pipeline = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(period);
+            loop {
+                ticks.tick().await;
+                let Some(pipeline) = pipeline.upgrade() else {
+                    return;
+                };
+                let expired = pipeline.store.expire_idle();
+                if expired > 0 {
+                    tracing::debug!(expired, "idle conversations expired");
+                }
+                telemetry::set_active_conversations(pipeline.store.len());
+            }
+        });
+    }
+}
+
+fn check_id(name: &str, value: &str) -> Result<(), PipelineError> {
+    if value.trim().is_empty() {
+        return Err(PipelineError::InvalidArgument(format!(
+            "{name} is required"
+        )));
+    }
+    if value.len() > MAX_ID_BYTES {
+        return Err(PipelineError::InvalidArgument(format!(
+            "{name} is longer than {MAX_ID_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// The server's clock, in milliseconds since the epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
