@@ -1,0 +1,89 @@
+"""Writes the shipped model folder from a trained network.
+
+- `<work>/model.fp32.onnx`: the full-precision graph (kept out of git);
+- `<out>/model.onnx`: the same graph with the encoder's MatMuls dynamically quantized to int8 and
+  the three heads left in fp32 (int8 heads collapse the outputs to constants);
+- `<out>/tokenizer.json`: the encoder's tokenizer, padding off, truncation at MAX_LENGTH;
+- `<out>/labels.json`: version, output names, label order and the thresholds tuned on dev.
+"""
+
+import json
+from pathlib import Path
+
+import onnx
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from tokenizers import Tokenizer
+
+from data import EMOTIONS, FRUSTRATION_EMOTIONS, SENTIMENTS
+from network import HEAD_MODULES, OUTPUTS, Exportable
+
+MAX_LENGTH = 128
+NAME = "rapport-nlu"
+
+
+def shipped_tokenizer(source: str) -> Tokenizer:
+    tokenizer = Tokenizer.from_file(str(Path(source) / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_LENGTH)
+    return tokenizer
+
+
+def export_fp32(network, path: Path):
+    network.eval()
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
+    mask = (ids != 0).long()
+    torch.onnx.export(
+        Exportable(network),
+        (ids, mask),
+        str(path),
+        input_names=["input_ids", "attention_mask"],
+        output_names=list(OUTPUTS),
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "sequence"},
+            "attention_mask": {0: "batch", 1: "sequence"},
+            "sentiment": {0: "batch"},
+            "emotions": {0: "batch"},
+            "frustration": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    network.train()
+
+
+def quantize_encoder(fp32: Path, int8: Path):
+    graph = onnx.load(str(fp32))
+    heads = [node.name for node in graph.graph.node if any(h in node.name for h in HEAD_MODULES)]
+    if not heads:
+        raise SystemExit("no head nodes found in the exported graph; refusing to quantize them")
+    quantize_dynamic(
+        str(fp32), str(int8), weight_type=QuantType.QInt8, nodes_to_exclude=heads, op_types_to_quantize=["MatMul", "Gather"]
+    )
+
+
+def labels_json(version: str, thresholds, frustration_threshold) -> dict:
+    return {
+        "name": NAME,
+        "version": version,
+        "max_length": MAX_LENGTH,
+        "sentiment": {"output": "sentiment", "labels": list(SENTIMENTS)},
+        "emotions": {"output": "emotions", "labels": EMOTIONS, "thresholds": thresholds},
+        "frustration": {
+            "output": "frustration",
+            "threshold": frustration_threshold,
+            "derived_from": list(FRUSTRATION_EMOTIONS),
+        },
+    }
+
+
+def ship(network, tokenizer, thresholds, frustration_threshold, out: Path, work: Path, version: str):
+    out.mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
+    fp32 = work / "model.fp32.onnx"
+    export_fp32(network, fp32)
+    quantize_encoder(fp32, out / "model.onnx")
+    tokenizer.save(str(out / "tokenizer.json"))
+    spec = labels_json(version, thresholds, frustration_threshold)
+    (out / "labels.json").write_text(json.dumps(spec, indent=2) + "\n")
+    print(f"shipped {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", flush=True)

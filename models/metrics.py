@@ -1,0 +1,36 @@
+"""The figures the model card reports, and decision thresholds tuned on the dev split."""
+
+import numpy as np
+from sklearn.metrics import f1_score, roc_auc_score
+
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+
+
+def tune_thresholds(probs: np.ndarray, labels: np.ndarray) -> list:
+    """Per column, the threshold in GRID with the best F1 on these (dev) labels."""
+    best = []
+    for column in range(labels.shape[1]):
+        scores = [f1_score(labels[:, column], probs[:, column] >= t, zero_division=0) for t in GRID]
+        best.append(float(GRID[int(np.argmax(scores))]))
+    return best
+
+
+def emotion_macro_f1(probs: np.ndarray, labels: np.ndarray, thresholds) -> float:
+    predicted = probs >= np.asarray(thresholds)[None, :]
+    return float(f1_score(labels, predicted, average="macro", zero_division=0))
+
+
+def sentiment_macro_f1(probs: np.ndarray, labels: np.ndarray) -> float:
+    """3-class macro-F1 over the examples that have a sentiment label (label >= 0)."""
+    keep = labels >= 0
+    return float(f1_score(labels[keep], probs[keep].argmax(1), average="macro"))
+
+
+def binary_sentiment_macro_f1(probs: np.ndarray, labels: np.ndarray) -> float:
+    """For negative/positive-only sets (SST-2): negative vs positive probability decides."""
+    predicted = np.where(probs[:, 2] >= probs[:, 0], 2, 0)
+    return float(f1_score(labels, predicted, average="macro"))
+
+
+def roc_auc(probs: np.ndarray, labels: np.ndarray) -> float:
+    return float(roc_auc_score(labels, probs))

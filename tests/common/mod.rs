@@ -1,0 +1,132 @@
+//! A real rapport server on a loopback port, on the real model, and clients for it.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use rapport::config::Config;
+use rapport::nlu::Nlu;
+use rapport::pipeline::Pipeline;
+use rapport::proto::{self, rapport_client::RapportClient};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+
+pub struct Server {
+    pub url: String,
+    pub pipeline: Arc<Pipeline>,
+    pub shutdown: CancellationToken,
+    pub stopped: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub async fn start() -> Self {
+        Self::start_with(Config::default()).await
+    }
+
+    pub async fn start_with(config: Config) -> Self {
+        let nlu = Nlu::load(&config.nlu).expect("the model in models/ loads");
+        let pipeline = Arc::new(Pipeline::new(Arc::new(nlu), &config).unwrap());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let shutdown = CancellationToken::new();
+        let serving = rapport::api::serve(listener, pipeline.clone(), shutdown.clone(), config.server.max_in_flight_per_stream);
+        let stopped = tokio::spawn(async move { serving.await.unwrap() });
+        Self { url, pipeline, shutdown, stopped }
+    }
+
+    pub async fn client(&self) -> RapportClient<Channel> {
+        RapportClient::connect(self.url.clone()).await.unwrap()
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url.clone()).unwrap().connect().await.unwrap()
+    }
+
+    /// Opens a Converse stream.
+    pub async fn converse(&self) -> Conversation {
+        let (requests, receiver) = mpsc::channel(64);
+        let responses = self
+            .client()
+            .await
+            .converse(ReceiverStream::new(receiver))
+            .await
+            .unwrap()
+            .into_inner();
+        Conversation { requests, responses }
+    }
+}
+
+pub struct Conversation {
+    pub requests: mpsc::Sender<proto::ConverseRequest>,
+    pub responses: tonic::Streaming<proto::ConverseResponse>,
+}
+
+impl Conversation {
+    pub async fn send(&self, turn: proto::Turn) {
+        let request = proto::ConverseRequest { kind: Some(proto::converse_request::Kind::Turn(turn)) };
+        self.requests.send(request).await.unwrap();
+    }
+
+    pub async fn end(&self, tenant: &str, conversation: &str) {
+        let end = proto::EndConversation { tenant_id: tenant.into(), conversation_id: conversation.into() };
+        let request = proto::ConverseRequest { kind: Some(proto::converse_request::Kind::End(end)) };
+        self.requests.send(request).await.unwrap();
+    }
+
+    pub async fn next(&mut self) -> proto::ConverseResponse {
+        self.responses.message().await.unwrap().expect("a response")
+    }
+
+    /// Sends a turn and returns its response.
+    pub async fn say(&mut self, turn: proto::Turn) -> proto::ConverseResponse {
+        self.send(turn).await;
+        self.next().await
+    }
+}
+
+/// A turn on `channel`, with voice, chat and SMS available.
+pub fn turn(
+    conversation: &str,
+    turn_id: &str,
+    speaker: proto::Speaker,
+    text: &str,
+    channel: proto::Channel,
+) -> proto::Turn {
+    proto::Turn {
+        tenant_id: "acme".into(),
+        conversation_id: conversation.into(),
+        turn_id: turn_id.into(),
+        speaker: speaker as i32,
+        text: text.into(),
+        channel: channel as i32,
+        available_channels: [proto::Channel::Chat, proto::Channel::Voice, proto::Channel::Sms]
+            .map(|c| c as i32)
+            .to_vec(),
+        ..Default::default()
+    }
+}
+
+pub fn customer(conversation: &str, turn_id: &str, text: &str) -> proto::Turn {
+    turn(conversation, turn_id, proto::Speaker::Customer, text, proto::Channel::Chat)
+}
+
+pub fn bot(conversation: &str, turn_id: &str, text: &str) -> proto::Turn {
+    turn(conversation, turn_id, proto::Speaker::Bot, text, proto::Channel::Chat)
+}
+
+pub fn assessment(response: &proto::ConverseResponse) -> &proto::Assessment {
+    match &response.outcome {
+        Some(proto::converse_response::Outcome::Assessment(a)) => a,
+        other => panic!("expected an assessment, got {other:?}"),
+    }
+}
+
+pub fn error_code(response: &proto::ConverseResponse) -> tonic::Code {
+    match &response.outcome {
+        Some(proto::converse_response::Outcome::Error(e)) => tonic::Code::from_i32(e.code),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
