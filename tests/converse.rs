@@ -142,3 +142,47 @@ async fn shutdown_answers_the_turns_already_taken_then_closes_the_stream() {
     assert!(answered.len() >= 1 && answered.iter().enumerate().all(|(i, id)| *id == (i + 2).to_string()));
     server.stopped.await.unwrap();
 }
+
+#[tokio::test]
+async fn a_calm_conversation_never_escalates() {
+    let server = Server::start().await;
+    let mut stream = server.converse().await;
+    let script = [
+        ("Hi! How can I help you today?", "Hi, I'd like to check the status of my order."),
+        ("Sure, it ships tomorrow.", "Great, thanks. Can I change the delivery address?"),
+        ("Done, the address is updated.", "Perfect, that was quick."),
+        ("Anything else?", "No, that's all. Have a nice day!"),
+    ];
+    for (i, (bot_text, customer_text)) in script.iter().enumerate() {
+        stream.say(bot("calm", &format!("b{i}"), bot_text)).await;
+        let response = stream.say(customer("calm", &format!("c{i}"), customer_text)).await;
+        assert!(response.signals.is_empty(), "turn {i} fired {:?}", response.signals);
+    }
+    assert_eq!(server.pipeline.hub().next_sequence(), 1, "no signal published");
+}
+
+#[tokio::test]
+async fn a_conversation_getting_angrier_escalates_before_its_fifth_angry_turn() {
+    let server = Server::start().await;
+    let mut stream = server.converse().await;
+    stream.say(customer("hot", "0", "Hi, my internet has been down since this morning.")).await;
+    let angry = [
+        "It's still not working and I already restarted the router twice.",
+        "This is really annoying, I work from home and I'm losing money.",
+        "Seriously? That's the same useless answer you gave me an hour ago.",
+        "I'm furious. Three days of this and nobody fixes anything!",
+        "This is the worst service I have ever had, absolutely disgusting.",
+    ];
+    let mut fired_at = None;
+    for (i, text) in angry.iter().enumerate() {
+        let response = stream.say(customer("hot", &(i + 1).to_string(), text)).await;
+        if let Some(signal) = response.signals.iter().find(|s| s.kind == proto::SignalKind::Escalate as i32) {
+            assert!(signal.rule_id.starts_with("escalate."), "{}", signal.rule_id);
+            assert!(!signal.reasons.is_empty());
+            fired_at = Some(i + 1);
+            break;
+        }
+    }
+    let fired_at = fired_at.expect("escalated within five angry turns");
+    assert!(fired_at < 5, "escalated only at angry turn {fired_at}");
+}

@@ -68,7 +68,17 @@ async fn subscribers_get_filtered_live_signals_and_replay_after_a_reconnect() {
         Some(Event::Signal(s)) => (s.sequence, s.tenant_id, s.conversation_id),
         other => panic!("expected a signal, got {other:?}"),
     };
-    assert_eq!(sequences(live.message().await.unwrap()), (2, "acme".into(), "a".into()));
+    let first = match live.message().await.unwrap().and_then(|e| e.event) {
+        Some(Event::Signal(signal)) => signal,
+        other => panic!("expected a signal, got {other:?}"),
+    };
+    assert_eq!((first.sequence, first.tenant_id.as_str(), first.conversation_id.as_str()), (2, "acme", "a"));
+    assert_eq!(first.rule_id, "escalate.explicit-human-request");
+    assert!(first.model_version.starts_with("rapport-nlu/"));
+    let evidence = first.evidence.unwrap();
+    assert_eq!(evidence.turn_ids, ["1"]);
+    assert!(evidence.cues.iter().any(|cue| cue.text.contains("agent")), "{:?}", evidence.cues);
+    assert_eq!(first.handoff.unwrap().recent_turns[0].text, "please transfer me to an agent");
     assert_eq!(sequences(live.message().await.unwrap()), (3, "acme".into(), "b".into()));
 
     // A router that saw sequence 2 reconnects and asks for what came after.
