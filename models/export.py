@@ -29,12 +29,12 @@ def shipped_tokenizer(source: str) -> Tokenizer:
     return tokenizer
 
 
-def export_fp32(network, path: Path):
+def export_fp32(network, calibration: dict, path: Path):
     network.eval()
     ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
     mask = (ids != 0).long()
     torch.onnx.export(
-        Exportable(network),
+        Exportable(network, calibration["sentiment_offsets"], calibration["frustration_mix"]),
         (ids, mask),
         str(path),
         input_names=["input_ids", "attention_mask"],
@@ -62,28 +62,33 @@ def quantize_encoder(fp32: Path, int8: Path):
     )
 
 
-def labels_json(version: str, thresholds, frustration_threshold) -> dict:
+def labels_json(version: str, calibration: dict) -> dict:
     return {
         "name": NAME,
         "version": version,
         "max_length": MAX_LENGTH,
-        "sentiment": {"output": "sentiment", "labels": list(SENTIMENTS)},
-        "emotions": {"output": "emotions", "labels": EMOTIONS, "thresholds": thresholds},
+        "sentiment": {
+            "output": "sentiment",
+            "labels": list(SENTIMENTS),
+            "logit_offsets": calibration["sentiment_offsets"],
+        },
+        "emotions": {"output": "emotions", "labels": EMOTIONS, "thresholds": calibration["thresholds"]},
         "frustration": {
             "output": "frustration",
-            "threshold": frustration_threshold,
+            "threshold": calibration["frustration_threshold"],
             "derived_from": list(FRUSTRATION_EMOTIONS),
+            "head_weight": calibration["frustration_mix"],
         },
     }
 
 
-def ship(network, tokenizer, thresholds, frustration_threshold, out: Path, work: Path, version: str):
+def ship(network, tokenizer, calibration: dict, out: Path, work: Path, version: str):
+    """Exports, quantizes and writes the shipped folder; `calibration` comes from calibrate.py."""
     out.mkdir(parents=True, exist_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     fp32 = work / "model.fp32.onnx"
-    export_fp32(network, fp32)
+    export_fp32(network, calibration, fp32)
     quantize_encoder(fp32, out / "model.onnx")
     tokenizer.save(str(out / "tokenizer.json"))
-    spec = labels_json(version, thresholds, frustration_threshold)
-    (out / "labels.json").write_text(json.dumps(spec, indent=2) + "\n")
+    (out / "labels.json").write_text(json.dumps(labels_json(version, calibration), indent=2) + "\n")
     print(f"shipped {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", flush=True)

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from transformers import AutoModel
 
-from data import EMOTIONS, SENTIMENTS
+from data import EMOTIONS, FRUSTRATION_IDS, SENTIMENTS
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -37,15 +37,25 @@ class Network(nn.Module):
 
 
 class Exportable(nn.Module):
-    """Logits to probabilities, for the shipped graph."""
+    """Logits to probabilities, for the shipped graph, with the calibration tuned on dev.
 
-    def __init__(self, network: Network):
+    - `sentiment_offsets` are added to the sentiment logits (a per-class decision bias);
+    - frustration is `mix * head + (1 - mix) * noisy-or(frustration emotions)`.
+    """
+
+    def __init__(self, network: Network, sentiment_offsets=(0.0, 0.0, 0.0), frustration_mix: float = 1.0):
         super().__init__()
         self.network = network
+        self.register_buffer("offsets", torch.tensor(sentiment_offsets, dtype=torch.float32))
+        self.register_buffer("frustration_ids", torch.tensor(sorted(FRUSTRATION_IDS)))
+        self.mix = float(frustration_mix)
 
     def forward(self, input_ids, attention_mask):
         sentiment, emotions, frustration = self.network(input_ids, attention_mask)
-        return sentiment.softmax(-1), emotions.sigmoid(), frustration.sigmoid()
+        emotions = emotions.sigmoid()
+        noisy_or = 1 - (1 - emotions.index_select(-1, self.frustration_ids)).prod(-1)
+        frustration = self.mix * frustration.sigmoid() + (1 - self.mix) * noisy_or
+        return (sentiment + self.offsets).softmax(-1), emotions, frustration
 
 
 HEAD_MODULES = ("sentiment_head", "emotion_head", "frustration_head")

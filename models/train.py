@@ -4,7 +4,7 @@
     python models/train.py --epochs 1 --sst2 2000   # quicker, weaker
 
 Reads ../shared/data (see data.py), trains on GoEmotions train plus a sample of SST-2 train,
-tunes decision thresholds on GoEmotions dev, and after every epoch exports the graph
+calibrates decisions on GoEmotions dev (calibrate.py), and after every epoch exports the graph
 (export.py): fp32 into models/.work/, int8 into the shipped folder. Test splits are only
 touched by evaluate.py.
 """
@@ -15,13 +15,12 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
+import calibrate
 import data
 import export
-import metrics
 from network import Network
 
 HERE = Path(__file__).resolve().parent
@@ -75,46 +74,6 @@ def loss_of(outputs, targets, emotion_weight):
         loss = loss + emotion_weight * bce(emotion_logits[has_emotions], emotions[has_emotions])
         loss = loss + bce(frustration_logits[has_emotions], frustration[has_emotions])
     return loss
-
-
-@torch.no_grad()
-def predict(network, tokenizer, texts, batch_size=64):
-    """Probabilities for texts, in input order: (sentiment, emotions, frustration)."""
-    network.eval()
-    ids = [e.ids for e in tokenizer.encode_batch(texts)]
-    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-    out = [None] * len(texts)
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        width = max(len(ids[i]) for i in rows)
-        input_ids = torch.zeros(len(rows), width, dtype=torch.long)
-        mask = torch.zeros(len(rows), width, dtype=torch.long)
-        for r, i in enumerate(rows):
-            input_ids[r, : len(ids[i])] = torch.tensor(ids[i])
-            mask[r, : len(ids[i])] = 1
-        s, e, f = network(input_ids, mask)
-        for r, i in enumerate(rows):
-            out[i] = (s[r].softmax(-1).numpy(), e[r].sigmoid().numpy(), float(f[r].sigmoid()))
-    network.train()
-    return (
-        np.stack([o[0] for o in out]),
-        np.stack([o[1] for o in out]),
-        np.array([o[2] for o in out]),
-    )
-
-
-def tune_on_dev(network, tokenizer, dev):
-    sentiment, emotions, frustration = predict(network, tokenizer, [e.text for e in dev])
-    emotion_labels = np.array([e.emotions for e in dev])
-    frustration_labels = np.array([e.frustration for e in dev])
-    thresholds = metrics.tune_thresholds(emotions, emotion_labels)
-    frustration_threshold = metrics.tune_thresholds(frustration[:, None], frustration_labels[:, None])[0]
-    report = {
-        "emotion_macro_f1": metrics.emotion_macro_f1(emotions, emotion_labels, thresholds),
-        "sentiment_macro_f1": metrics.sentiment_macro_f1(sentiment, np.array([e.sentiment for e in dev])),
-        "frustration_roc_auc": metrics.roc_auc(frustration, frustration_labels),
-    }
-    return thresholds, frustration_threshold, report
 
 
 def main():
@@ -182,10 +141,10 @@ def main():
                 rate = step * args.batch_size / (time.time() - started)
                 print(f"epoch {epoch} step {n}/{steps_per_epoch} loss {running / 100:.4f} {rate:.0f} ex/s", flush=True)
                 running = 0.0
-        thresholds, frustration_threshold, report = tune_on_dev(network, tokenizer, dev)
+        calibration, report = calibrate.calibrate(network, tokenizer, dev)
         print(f"epoch {epoch} dev {json.dumps(report)}", flush=True)
         torch.save(network.state_dict(), args.work / "network.pt")
-        export.ship(network, tokenizer, thresholds, frustration_threshold, args.out, args.work, args.version)
+        export.ship(network, tokenizer, calibration, args.out, args.work, args.version)
         (args.work / "dev.json").write_text(json.dumps({"epoch": epoch, **report}, indent=2))
     print(f"done in {(time.time() - started) / 60:.1f} min", flush=True)
 
