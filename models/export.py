@@ -58,7 +58,8 @@ def quantize_encoder(fp32: Path, int8: Path):
     if not heads:
         raise SystemExit("no head nodes found in the exported graph; refusing to quantize them")
     quantize_dynamic(
-        str(fp32), str(int8), weight_type=QuantType.QInt8, nodes_to_exclude=heads, op_types_to_quantize=["MatMul", "Gather"]
+        str(fp32), str(int8), weight_type=QuantType.QInt8, nodes_to_exclude=heads,
+        op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
     )
 
 
@@ -83,7 +84,7 @@ def labels_json(version: str, calibration: dict) -> dict:
 
 
 def ship(network, tokenizer, calibration: dict, out: Path, work: Path, version: str):
-    """Exports, quantizes and writes the shipped folder; `calibration` comes from calibrate.py."""
+    """Exports, quantizes (per-channel int8) and writes the shipped folder; `calibration` comes from calibrate.py."""
     out.mkdir(parents=True, exist_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     fp32 = work / "model.fp32.onnx"
