@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# The load benchmarks of benches/README.md, end to end, in about 7 minutes on 2 cores.
+#
+#   1. throughput, in SLICES short rounds (default 4), each back to back:
+#        ONNX limit (batch 8 and 32) · rapport flat out · rapport flat out with max_batch = 8 ·
+#        Python baseline flat out, batched · Python baseline flat out, one turn per model run
+#   2. latency: rapport at 50 % of its flat-out rate, and one stream, with the shipped config
+#      and with max_wait_us = 0
+#   3. 10,000 held streams
+#   4. memory per tracked conversation: 100,000 conversations on a fresh server
+#
+# Why slices: a shared VM's speed drifts by up to ~40 % over tens of seconds, so comparisons
+# are made between runs seconds apart and reported per slice (median and range) as well as in
+# total. The ONNX limit comes with its own whole-table run first (every batch size, tokenizer
+# cost, the crate's NLU).
+#
+# Builds release, starts every server on free loopback ports, stops everything it started
+# (trap), prints one results table. Raw outputs: $RAPPORT_BENCH_OUT (default: a new temp dir).
+#
+#   benches/run.sh
+#   SLICES=2 SLICE_SECONDS=4 HOLD_STREAMS=2000 FILL_CONVERSATIONS=20000 benches/run.sh   # quicker
+#
+# Needs .venv with onnxruntime, grpcio, grpcio-tools, tokenizers, numpy (benches/baseline/README.md).
+
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SLICES=${SLICES:-4}
+SLICE_SECONDS=${SLICE_SECONDS:-5}
+LATENCY_SECONDS=${LATENCY_SECONDS:-10}
+HOLD_STREAMS=${HOLD_STREAMS:-10000}
+FILL_CONVERSATIONS=${FILL_CONVERSATIONS:-100000}
+PYTHON=${PYTHON:-.venv/bin/python}
+OUT=${RAPPORT_BENCH_OUT:-$(mktemp -d -t rapport-bench.XXXXXX)}
+mkdir -p "$OUT"
+LOAD=target/release/examples/rapport-load
+RESULTS="$OUT/results.tsv" # one RESULT line per run
+: >"$RESULTS"
+
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_port() { # port pid
+    local i
+    for i in $(seq 1 300); do
+        if ! kill -0 "$2" 2>/dev/null; then
+            echo "server (pid $2) exited; see $OUT" >&2
+            return 1
+        fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "server (pid $2) not listening on $1 after 30 s" >&2
+    return 1
+}
+
+stop() { # pid
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# RESULT columns (tab-separated): RESULT label turns/s signals/s p50 p90 p99 max errors rss notes
+record() { # scenario file: the file's first RESULT line, relabelled
+    grep '^RESULT' "$2" | head -n 1 | awk -F'\t' -v OFS='\t' -v name="$1" '{ $2 = name; print }' >>"$RESULTS"
+}
+
+field() { # scenario column (2 turns/s, 3 signals/s, 4 p50, 5 p90, 6 p99, 7 max, 8 errors, 9 RSS, 10 notes)
+    awk -F'\t' -v name="$1" -v col="$2" '$2 == name { print $(col + 1) }' "$RESULTS" | head -n 1
+}
+
+# ------------------------------------------------------------------------------------------
+say "build (release)"
+cargo build --release --bin rapport --example rapport-load 2>&1 | tail -n 1 >&2
+cargo bench --bench onnx_limit --no-run 2>&1 | tail -n 1 >&2
+
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -n 1) guest)"
+    echo "memory: $(free -g | awk '/^Mem:/ { print $2 " GiB" }')"
+    echo "rustc: $(rustc --version)"
+    echo "model: $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' models/rapport-nlu/labels.json | head -n 1), onnxruntime $("$PYTHON" -c 'import onnxruntime; print(onnxruntime.__version__)')"
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+start_rapport() { # name [extra TOML] -> RAPPORT_PID RAPPORT_URL METRICS
+    local port metrics config
+    port=$(free_port)
+    metrics=$(free_port)
+    config="$OUT/rapport-$1.toml"
+    cat >"$config" <<EOF
+# benches/run.sh: loopback ports, room for the 100,000-conversation memory run, defaults otherwise.
+[server]
+listen = "127.0.0.1:$port"
+metrics_listen = "127.0.0.1:$metrics"
+[store]
+capacity = 250000
+${2:-}
+EOF
+    RUST_LOG=warn target/release/rapport serve --config "$config" >"$OUT/rapport-$1.log" 2>&1 &
+    RAPPORT_PID=$!
+    PIDS+=("$RAPPORT_PID")
+    wait_port "$port" "$RAPPORT_PID"
+    RAPPORT_URL="http://127.0.0.1:$port"
+    METRICS="127.0.0.1:$metrics"
+}
+
+start_python() { # name batch -> PY_PID PY_URL
+    local port
+    port=$(free_port)
+    "$PYTHON" benches/baseline/server.py --port "$port" --batch "$2" >"$OUT/python-$1.log" 2>&1 &
+    PY_PID=$!
+    PIDS+=("$PY_PID")
+    wait_port "$port" "$PY_PID"
+    PY_URL="http://127.0.0.1:$port"
+}
+
+load() { # scenario file args...
+    local name=$1 file=$2
+    shift 2
+    "$LOAD" --corpus benches/corpus.txt --label "$name" "$@" >"$OUT/$file.txt"
+    grep -v '^RESULT' "$OUT/$file.txt" | sed -n '2,$p' | grep -E 'turns/s|p50|p99|errors|server metrics|CPU|RSS|intact|open|tracked|per tracked|closed' >&2 || true
+    record "$name" "$OUT/$file.txt"
+}
+
+limit() { # name args... -> records onnx rows as "<row> [name]" and LIMIT as "onnx limit [name]"
+    local name=$1
+    shift
+    cargo bench --bench onnx_limit -- "$@" 2>/dev/null >"$OUT/onnx-$name.txt"
+    grep -v '^RESULT\|^LIMIT' "$OUT/onnx-$name.txt" >&2
+    awk -F'\t' -v OFS='\t' -v n="$name" '$1 == "RESULT" { $2 = $2 " [" n "]"; print }' "$OUT/onnx-$name.txt" >>"$RESULTS"
+    awk -F'\t' -v OFS='\t' -v n="$name" '$1 == "LIMIT" { print "RESULT", "onnx limit [" n "]", $2, "-", "-", "-", "-", "-", "none", "-", $3 }' \
+        "$OUT/onnx-$name.txt" >>"$RESULTS"
+}
+
+# ------------------------------------------------------------------------------------------
+say "ONNX limit, every row (no server running)"
+limit full --seconds 4
+
+say "servers: rapport (shipped defaults), rapport with max_batch = 8, Python baseline ×2"
+start_rapport main
+MAIN_PID=$RAPPORT_PID MAIN_URL=$RAPPORT_URL MAIN_METRICS=$METRICS
+start_rapport batch8 $'[nlu.batch]\nmax_batch = 8'
+B8_PID=$RAPPORT_PID B8_URL=$RAPPORT_URL B8_METRICS=$METRICS
+start_python batched 32
+PYB_PID=$PY_PID PYB_URL=$PY_URL
+start_python per-turn 1
+PY1_PID=$PY_PID PY1_URL=$PY_URL
+FLAT=(--streams 8 --window 16 --seconds "$SLICE_SECONDS" --warmup 1)
+
+for s in $(seq 1 "$SLICES"); do
+    say "slice $s/$SLICES"
+    limit "s$s" --quick --seconds "$(awk -v t="$SLICE_SECONDS" 'BEGIN { print t / 2 }')"
+    load "rapport flat out [s$s]" "rapport-flat-s$s" --target "$MAIN_URL" --server-pid "$MAIN_PID" \
+        --metrics "$MAIN_METRICS" "${FLAT[@]}"
+    load "rapport flat out, max_batch=8 [s$s]" "rapport-batch8-s$s" --target "$B8_URL" --server-pid "$B8_PID" \
+        --metrics "$B8_METRICS" "${FLAT[@]}"
+    load "python batched flat out [s$s]" "python-batched-s$s" --target "$PYB_URL" --server-pid "$PYB_PID" "${FLAT[@]}"
+    load "python per-turn flat out [s$s]" "python-per-turn-s$s" --target "$PY1_URL" --server-pid "$PY1_PID" "${FLAT[@]}"
+done
+stop "$B8_PID"
+stop "$PYB_PID"
+stop "$PY1_PID"
+
+mean_of() { # scenario prefix column
+    awk -F'\t' -v p="$1" -v col="$2" 'index($2, p) == 1 { s += $(col + 1); n++ } END { if (n) printf "%.0f", s / n }' "$RESULTS"
+}
+MAX=$(mean_of "rapport flat out [s" 2)
+HALF=$(awk -v m="$MAX" 'BEGIN { printf "%.0f", m / 2 }')
+
+say "latency: rapport at 50% of its mean flat-out rate ($HALF turns/s offered), one stream"
+load "rapport at 50% ($HALF/s)" rapport-half --target "$MAIN_URL" --server-pid "$MAIN_PID" \
+    --metrics "$MAIN_METRICS" --streams 8 --rate "$HALF" --seconds "$LATENCY_SECONDS"
+load "rapport single stream" rapport-single --target "$MAIN_URL" --server-pid "$MAIN_PID" \
+    --metrics "$MAIN_METRICS" --streams 1 --window 1 --conversations 1 --seconds "$LATENCY_SECONDS"
+
+say "rapport hold $HOLD_STREAMS streams"
+load "rapport hold $HOLD_STREAMS streams" rapport-hold --target "$MAIN_URL" --server-pid "$MAIN_PID" \
+    --metrics "$MAIN_METRICS" --hold-streams "$HOLD_STREAMS" --seconds 5
+stop "$MAIN_PID"
+
+say "latency with max_wait_us = 0: one stream, 50%"
+start_rapport nowait $'[nlu.batch]\nmax_wait_us = 0'
+"$LOAD" --corpus benches/corpus.txt --target "$RAPPORT_URL" --label warm-up --seconds 2 --warmup 0 \
+    >"$OUT/rapport-nowait-warmup.txt"
+load "rapport single stream, max_wait_us=0" rapport-single-nowait --target "$RAPPORT_URL" \
+    --server-pid "$RAPPORT_PID" --metrics "$METRICS" --streams 1 --window 1 --conversations 1 --seconds "$LATENCY_SECONDS"
+load "rapport at 50% ($HALF/s), max_wait_us=0" rapport-half-nowait --target "$RAPPORT_URL" \
+    --server-pid "$RAPPORT_PID" --metrics "$METRICS" --streams 8 --rate "$HALF" --seconds "$LATENCY_SECONDS"
+stop "$RAPPORT_PID"
+
+say "memory per tracked conversation (fresh server, $FILL_CONVERSATIONS conversations)"
+start_rapport memory
+"$LOAD" --corpus benches/corpus.txt --target "$RAPPORT_URL" --label warm-up --seconds 5 --warmup 0 \
+    >"$OUT/rapport-memory-warmup.txt"
+load "rapport $FILL_CONVERSATIONS conversations" rapport-fill --target "$RAPPORT_URL" \
+    --server-pid "$RAPPORT_PID" --metrics "$METRICS" --fill --conversations "$FILL_CONVERSATIONS" --streams 8
+stop "$RAPPORT_PID"
+
+# ------------------------------------------------------------------------------------------
+say "results ($OUT)"
+
+# Per-slice rows folded into one row per scenario: mean of every numeric column, the per-slice
+# turns/s range in the notes. Everything else as recorded.
+aggregate() {
+    awk -F'\t' -v OFS='\t' '
+    function base(name) { sub(/ \[s[0-9]+\]$/, "", name); return name }
+    {
+        if ($2 !~ / \[s[0-9]+\]$/) { order[++n] = $2; line[$2] = $0; next }
+        b = base($2)
+        if (!(b in count)) { order[++n] = b " (slices)"; key[n] = b }
+        count[b]++
+        for (c = 3; c <= 8; c++) sum[b, c] += $c
+        tps[b] = tps[b] (tps[b] == "" ? "" : " ") $3
+        if (!(b in lo) || $3 < lo[b]) lo[b] = $3
+        if (!(b in hi) || $3 > hi[b]) hi[b] = $3
+        errors[b] = (errors[b] == "" || errors[b] == "none") ? $9 : errors[b]
+        rss[b] = $10
+    }
+    END {
+        for (i = 1; i <= n; i++) {
+            name = order[i]
+            if (name in line) { print line[name]; continue }
+            b = key[i]
+            out = "RESULT" OFS name
+            for (c = 3; c <= 8; c++) out = out OFS (sum[b, c] == 0 && c > 3 ? "-" : sprintf(c == 3 ? "%.0f" : "%.2f", sum[b, c] / count[b]))
+            print out, errors[b], rss[b], "per slice: " tps[b]
+        }
+    }' "$RESULTS"
+}
+
+ratio_line() { # label numerator-prefix denominator-prefix target
+    awk -F'\t' -v num="$2" -v den="$3" -v label="$1" -v target="$4" '
+    function slice(name) { match(name, /\[s[0-9]+\]$/); return substr(name, RSTART) }
+    index($2, num " [s") == 1 { a[slice($2)] = $3 }
+    index($2, den " [s") == 1 { b[slice($2)] = $3 }
+    END {
+        n = 0; sa = 0; sb = 0
+        for (k in a) if (k in b && b[k] > 0) { r[++n] = a[k] / b[k]; sa += a[k]; sb += b[k] }
+        if (n == 0) { printf "| %s | - | |\n", label; exit }
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+        median = (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+        list = ""
+        for (i = 1; i <= n; i++) list = list sprintf("%s%.2f", i > 1 ? ", " : "", r[i])
+        printf "| %s | %.2f× (median of %d slices: %s; means %.0f / %.0f turns/s) | %s |\n",
+            label, median, n, list, sa / n, sb / n, (target == "" ? "" : (median >= target ? "met" : "missed"))
+    }' "$RESULTS"
+}
+
+{
+    cat "$OUT/machine.txt"
+    echo
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        scenario "turns/s" "signals/s" "p50 ms" "p90 ms" "p99 ms" "max ms" errors "RSS MiB" notes
+    echo '|---|---:|---:|---:|---:|---:|---:|---|---:|---|'
+    aggregate | while IFS=$'\t' read -r _ name tps sps p50 p90 p99 max errors rss extra; do
+        extra=$(sed -e 's/cpu_client=[^ ]* //; s/streams=[0-9]* //; s/threads=[0-9]* //' <<<"$extra")
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+            "$name" "$tps" "$sps" "$p50" "$p90" "$p99" "$max" "$errors" "$rss" "$extra"
+    done
+    echo
+    echo "| target | measured | |"
+    echo "|---|---|---|"
+    ratio_line "rapport flat out ≥ 0.9 × ONNX limit (best of batch 8 / 32)" "rapport flat out" "onnx limit" 0.9
+    ratio_line "(rapport flat out ÷ ONNX batch 32)" "rapport flat out" "onnx: infer, batch 32 (pre-tokenized)" ""
+    ratio_line "(rapport, max_batch = 8 ÷ ONNX limit)" "rapport flat out, max_batch=8" "onnx limit" ""
+    ratio_line "rapport flat out ≥ 3 × Python baseline, batched" "rapport flat out" "python batched flat out" 3
+    ratio_line "rapport flat out ≥ 3 × Python baseline, one turn per run" "rapport flat out" "python per-turn flat out" 3
+    awk -v a="$(field "rapport at 50% ($HALF/s)" 6)" -v b="$(field "rapport at 50% ($HALF/s), max_wait_us=0" 6)" 'BEGIN {
+        printf "| p99 ≤ 20 ms at 50%% of max | %s ms (max_wait_us = 0: %s ms) | %s |\n", a, b, (a + 0 <= 20 ? "met" : "missed")
+    }'
+    awk -v a="$(field "rapport single stream" 4)" -v b="$(field "rapport single stream, max_wait_us=0" 4)" 'BEGIN {
+        printf "| single stream p50 ≤ 5 ms | %s ms (max_wait_us = 0: %s ms) | %s |\n", a, b, (a + 0 <= 5 ? "met" : "missed")
+    }'
+    hold=$(field "rapport hold $HOLD_STREAMS streams" 10)
+    case "$hold" in
+        *"held=$HOLD_STREAMS/$HOLD_STREAMS intact=200/200"*) verdict=met ;;
+        *) verdict=missed ;;
+    esac
+    echo "| $HOLD_STREAMS concurrent streams | $hold | $verdict |"
+    bytes=$(field "rapport $FILL_CONVERSATIONS conversations" 10 | sed -n 's/.*bytes_per_conversation=\([0-9-]*\).*/\1/p')
+    awk -v b="$bytes" 'BEGIN { printf "| ≤ 2 KiB per tracked conversation | %s bytes (%.2f KiB) | %s |\n", b, b / 1024, (b + 0 <= 2048 ? "met" : "missed") }'
+} | tee "$OUT/summary.md"
