@@ -38,13 +38,8 @@ def predict(network, tokenizer, texts, batch_size=64):
     frustration = np.zeros(len(texts), np.float32)
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
-        width = max(len(ids[i]) for i in rows)
-        input_ids = torch.zeros(len(rows), width, dtype=torch.long)
-        mask = torch.zeros(len(rows), width, dtype=torch.long)
-        for r, i in enumerate(rows):
-            input_ids[r, : len(ids[i])] = torch.tensor(ids[i])
-            mask[r, : len(ids[i])] = 1
-        s, e, f = network(input_ids, mask)
+        input_ids, mask = data.padded(ids, rows)
+        s, e, f = network(torch.from_numpy(input_ids), torch.from_numpy(mask))
         sentiment[rows] = s.log_softmax(-1).numpy()
         emotions[rows] = e.sigmoid().numpy()
         frustration[rows] = f.sigmoid().numpy()

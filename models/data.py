@@ -9,6 +9,8 @@ Every example is (text, sentiment, emotions, frustration):
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 EMOTIONS = (
     "admiration amusement anger annoyance approval caring confusion curiosity desire "
     "disappointment disapproval disgust embarrassment excitement fear gratitude grief joy love "
@@ -79,3 +81,14 @@ def tweeteval_sentiment(root: Path) -> list:
     texts = (folder / "val_text.txt").read_text().splitlines()
     labels = (folder / "val_labels.txt").read_text().splitlines()
     return [Example(t.strip(), int(l), None, None) for t, l in zip(texts, labels, strict=True)]
+
+
+def padded(ids: list, rows: list) -> tuple:
+    """Token ids of `rows`, right-padded with zeros to the longest, and the attention mask (int64)."""
+    width = max(len(ids[i]) for i in rows)
+    input_ids = np.zeros((len(rows), width), np.int64)
+    mask = np.zeros((len(rows), width), np.int64)
+    for r, i in enumerate(rows):
+        input_ids[r, : len(ids[i])] = ids[i]
+        mask[r, : len(ids[i])] = 1
+    return input_ids, mask

@@ -30,12 +30,7 @@ def run(session, tokenizer, texts, batch_size=64):
     frustration = np.zeros(len(texts), np.float32)
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
-        width = max(len(ids[i]) for i in rows)
-        input_ids = np.zeros((len(rows), width), np.int64)
-        mask = np.zeros((len(rows), width), np.int64)
-        for r, i in enumerate(rows):
-            input_ids[r, : len(ids[i])] = ids[i]
-            mask[r, : len(ids[i])] = 1
+        input_ids, mask = data.padded(ids, rows)
         s, e, f = session.run(["sentiment", "emotions", "frustration"], {"input_ids": input_ids, "attention_mask": mask})
         sentiment[rows], emotions[rows], frustration[rows] = s, e, f
     return sentiment, emotions, frustration

@@ -51,12 +51,7 @@ def batches(examples, ids, batch_size, rng):
 
 
 def collate(rows, ids, examples):
-    width = max(len(ids[i]) for i in rows)
-    input_ids = torch.zeros(len(rows), width, dtype=torch.long)
-    mask = torch.zeros(len(rows), width, dtype=torch.long)
-    for r, i in enumerate(rows):
-        input_ids[r, : len(ids[i])] = torch.tensor(ids[i])
-        mask[r, : len(ids[i])] = 1
+    input_ids, mask = (torch.from_numpy(a) for a in data.padded(ids, rows))
     picked = [examples[i] for i in rows]
     sentiment = torch.tensor([e.sentiment for e in picked])
     has_emotions = torch.tensor([e.emotions is not None for e in picked])
