@@ -52,13 +52,15 @@ struct Args {
     /// Load: conversations live at once (spread over the streams). Fill: conversations created.
     #[arg(long, default_value_t = 256)]
     conversations: usize,
-    /// Customer turns per conversation (load: then it is ended and a new one starts).
+    /// Customer turns per conversation [default: 8 in load mode, then it is ended and a new
+    /// one starts; 1 in fill mode].
     #[arg(long)]
     turns: Option<usize>,
     /// Offered rate in turns/s over all streams; 0 = flat out (closed loop, `--window`).
     #[arg(long, default_value_t = 0.0)]
     rate: f64,
-    /// Flat out: turns in flight per stream. At a fixed rate: the most in flight per stream.
+    /// Flat out: turns in flight per stream. At a fixed rate the cap is max(window, 1024), so
+    /// a slow server shows up as latency, not as a slower sender.
     #[arg(long, default_value_t = 16)]
     window: usize,
     /// How long to send (load), or to hold the streams open (hold).
@@ -70,7 +72,8 @@ struct Args {
     /// Server process, for VmRSS.
     #[arg(long)]
     server_pid: Option<u32>,
-    /// host:port of the server's Prometheus listener (rapport only), to read its gauges.
+    /// host:port of the server's Prometheus listener (rapport only): its gauges, and the batch
+    /// and inference histograms that say where the server's time went.
     #[arg(long)]
     metrics: Option<String>,
     /// Hold mode: open this many streams, one turn each, and keep them open.
@@ -1285,7 +1288,7 @@ async fn fill(args: &Args, corpus: Arc<Vec<String>>) -> Result<(), BoxError> {
     let gauges = |g: &[(String, f64)]| g.first().map_or("-".to_string(), |(_, v)| format!("{v}"));
     print_table(
         &format!(
-            "rapport-load: {} (fill {total} conversations × {turns} turn)",
+            "rapport-load: {} (fill {total} conversations × {turns} turn(s))",
             args.label
         ),
         &[

@@ -8,7 +8,6 @@ exactly the files the service loads. Writes the figures to models/.work/metrics.
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +43,7 @@ def evaluate(model: Path, folder: Path, root: Path) -> dict:
     spec = json.loads((folder / "labels.json").read_text())
 
     goemotions = data.goemotions(root, "test")
-    started = time.time()
     sentiment, emotions, frustration = run(session, tokenizer, [e.text for e in goemotions])
-    rate = len(goemotions) / (time.time() - started)
     sst2 = data.sst2(root, "test")
     sst2_sentiment, _, _ = run(session, tokenizer, [e.text for e in sst2])
     tweets = data.tweeteval_sentiment(root)
@@ -71,7 +68,6 @@ def evaluate(model: Path, folder: Path, root: Path) -> dict:
         "frustration_f1 at tuned threshold": metrics.emotion_macro_f1(
             frustration[:, None], frustration_labels[:, None], [threshold]
         ),
-        "batched throughput (texts/s, 2 threads)": rate,
         "size (MB)": model.stat().st_size / 1e6,
     }
 
