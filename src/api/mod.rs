@@ -9,9 +9,9 @@ mod status;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
 
 use crate::pipeline::Pipeline;
 use crate::proto::rapport_server::RapportServer;
@@ -37,12 +37,14 @@ pub async fn serve(
     let reflection_v1alpha = reflection().build_v1alpha()?;
     let rapport = RapportService::new(pipeline, shutdown.clone(), max_in_flight_per_stream);
 
+    // Without TCP_NODELAY, Nagle holds small answers until the client's delayed ACK (~40 ms).
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     Server::builder()
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(RapportServer::new(rapport))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+        .serve_with_incoming_shutdown(incoming, async move {
             shutdown.cancelled().await;
             health
                 .set_not_serving::<RapportServer<RapportService>>()
