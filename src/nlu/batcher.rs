@@ -23,7 +23,9 @@ pub struct BatchConfig {
     pub max_batch: usize,
     /// Most padded tokens (batch size × longest sequence) in one model run.
     pub max_batch_tokens: usize,
-    /// Longest wait for more requests once the first has been taken, in microseconds.
+    /// Longest wait for more requests once the first has been taken, in microseconds. The
+    /// default 0 never waits: under load batches still fill from turns that queued while the
+    /// model ran, and a lone turn is not held back (benches/README.md).
     pub max_wait_us: u64,
     /// Requests that may wait for the inference thread before new ones are refused.
     pub queue_capacity: usize,
@@ -34,7 +36,7 @@ impl Default for BatchConfig {
         Self {
             max_batch: 32,
             max_batch_tokens: 4096,
-            max_wait_us: 500,
+            max_wait_us: 0,
             queue_capacity: 1024,
         }
     }
