@@ -11,12 +11,22 @@ use rapport::nlu::{BatchConfig, Nlu, NluConfig};
 const UTTERANCE: &str = "I have been waiting for two weeks and my order still has not arrived";
 
 fn nlu(threads: usize, max_wait_us: u64) -> Arc<Nlu> {
-    let config = NluConfig { threads, batch: BatchConfig { max_wait_us, ..BatchConfig::default() }, ..NluConfig::default() };
+    let config = NluConfig {
+        threads,
+        batch: BatchConfig {
+            max_wait_us,
+            ..BatchConfig::default()
+        },
+        ..NluConfig::default()
+    };
     Arc::new(Nlu::load(&config).expect("model loads"))
 }
 
 fn single_utterance(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let nlu = nlu(1, 0);
     c.bench_function("score one utterance (1 thread)", |b| {
         b.iter(|| runtime.block_on(nlu.score(UTTERANCE)).unwrap())
@@ -24,7 +34,11 @@ fn single_utterance(c: &mut Criterion) {
 }
 
 fn burst(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let nlu = nlu(2, 500);
     let mut group = c.benchmark_group("burst");
     group.throughput(criterion::Throughput::Elements(32));
@@ -34,7 +48,9 @@ fn burst(c: &mut Criterion) {
                 let tasks: Vec<_> = (0..32)
                     .map(|i| {
                         let nlu = nlu.clone();
-                        tokio::spawn(async move { nlu.score(&format!("{UTTERANCE} #{i}")).await.unwrap() })
+                        tokio::spawn(async move {
+                            nlu.score(&format!("{UTTERANCE} #{i}")).await.unwrap()
+                        })
                     })
                     .collect();
                 for task in tasks {

@@ -34,7 +34,11 @@ fn customer_turn(c: &mut Criterion) {
             };
             let frustration = (n % 10) as f32 / 10.0;
             let scores = Scores {
-                sentiment: Sentiment { negative: frustration, neutral: 1.0 - frustration, positive: 0.0 },
+                sentiment: Sentiment {
+                    negative: frustration,
+                    neutral: 1.0 - frustration,
+                    positive: 0.0,
+                },
                 top_emotions: Vec::new(),
                 frustration,
             };

@@ -15,24 +15,46 @@ async fn scores_customer_turns_and_escalates_when_asked_for_a_person_with_a_reda
     let recorded = stream.say(bot("c1", "1", "Hi! How can I help?")).await;
     assert!(matches!(recorded.outcome, Some(Outcome::Recorded(_))));
 
-    let first = stream.say(customer("c1", "2", "my email is jane@example.com and my parcel is late")).await;
+    let first = stream
+        .say(customer(
+            "c1",
+            "2",
+            "my email is jane@example.com and my parcel is late",
+        ))
+        .await;
     let scored = assessment(&first);
     let sentiment = scored.scores.as_ref().unwrap().sentiment.unwrap();
     assert!((sentiment.negative + sentiment.neutral + sentiment.positive - 1.0).abs() < 1e-3);
     assert!(scored.model_version.starts_with("rapport-nlu/"));
     assert!(first.signals.is_empty());
 
-    let asked = stream.say(customer("c1", "3", "let me talk to a human agent")).await;
+    let asked = stream
+        .say(customer("c1", "3", "let me talk to a human agent"))
+        .await;
     assert_eq!(asked.signals.len(), 1, "{:?}", asked.signals);
     let signal = &asked.signals[0];
     assert_eq!(signal.kind, proto::SignalKind::Escalate as i32);
     assert_eq!(signal.rule_id, "escalate.explicit-human-request");
-    assert_eq!(signal.reasons, [proto::ReasonCode::ExplicitHumanRequest as i32]);
+    assert_eq!(
+        signal.reasons,
+        [proto::ReasonCode::ExplicitHumanRequest as i32]
+    );
     assert!(signal.priority >= proto::Priority::High as i32);
     assert_eq!(signal.turn_id, "3");
     let handoff = signal.handoff.as_ref().unwrap();
-    let texts: Vec<&str> = handoff.recent_turns.iter().map(|t| t.text.as_str()).collect();
-    assert_eq!(texts, ["Hi! How can I help?", "my email is [EMAIL] and my parcel is late", "let me talk to a human agent"]);
+    let texts: Vec<&str> = handoff
+        .recent_turns
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Hi! How can I help?",
+            "my email is [EMAIL] and my parcel is late",
+            "let me talk to a human agent"
+        ]
+    );
     assert_eq!(handoff.emotion_timeline.len(), 2);
     assert!(!format!("{signal:?}").contains("jane@example.com"));
 }
@@ -41,26 +63,51 @@ async fn scores_customer_turns_and_escalates_when_asked_for_a_person_with_a_reda
 async fn a_bad_turn_gets_a_status_and_the_stream_and_other_conversations_carry_on() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
-    stream.say(customer("good", "1", "hello there, I have a question about my bill")).await;
+    stream
+        .say(customer(
+            "good",
+            "1",
+            "hello there, I have a question about my bill",
+        ))
+        .await;
 
     let mut missing_id = customer("", "1", "hello");
     missing_id.conversation_id.clear();
-    assert_eq!(error_code(&stream.say(missing_id).await), Code::InvalidArgument);
-    assert_eq!(error_code(&stream.say(customer("bad", "1", "   ")).await), Code::InvalidArgument);
-    assert_eq!(error_code(&stream.say(customer("bad", "2", &"a".repeat(5000))).await), Code::InvalidArgument);
+    assert_eq!(
+        error_code(&stream.say(missing_id).await),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        error_code(&stream.say(customer("bad", "1", "   ")).await),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        error_code(&stream.say(customer("bad", "2", &"a".repeat(5000))).await),
+        Code::InvalidArgument
+    );
     let mut no_speaker = customer("bad", "3", "hi");
     no_speaker.speaker = 0;
-    assert_eq!(error_code(&stream.say(no_speaker).await), Code::InvalidArgument);
+    assert_eq!(
+        error_code(&stream.say(no_speaker).await),
+        Code::InvalidArgument
+    );
     let mut no_channel = customer("bad", "4", "hi");
     no_channel.channel = 42;
-    assert_eq!(error_code(&stream.say(no_channel).await), Code::InvalidArgument);
+    assert_eq!(
+        error_code(&stream.say(no_channel).await),
+        Code::InvalidArgument
+    );
 
-    let after = stream.say(customer("good", "2", "ok, and when will it be fixed?")).await;
+    let after = stream
+        .say(customer("good", "2", "ok, and when will it be fixed?"))
+        .await;
     assert_eq!(assessment(&after).scores.is_some(), true);
-    let state = server.pipeline.conversation(&rapport::store::ConversationKey {
-        tenant_id: "acme".into(),
-        conversation_id: "good".into(),
-    });
+    let state = server
+        .pipeline
+        .conversation(&rapport::store::ConversationKey {
+            tenant_id: "acme".into(),
+            conversation_id: "good".into(),
+        });
     assert_eq!(state.unwrap().state.customer_turns, 2);
 }
 
@@ -68,21 +115,40 @@ async fn a_bad_turn_gets_a_status_and_the_stream_and_other_conversations_carry_o
 async fn a_resent_turn_changes_nothing_and_never_fires_twice() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
-    let first = stream.say(customer("c", "7", "I want to speak to a real person")).await;
+    let first = stream
+        .say(customer("c", "7", "I want to speak to a real person"))
+        .await;
     assert_eq!(first.signals.len(), 1);
-    let again = stream.say(customer("c", "7", "I want to speak to a real person")).await;
+    let again = stream
+        .say(customer("c", "7", "I want to speak to a real person"))
+        .await;
     assert!(again.duplicate);
     assert!(again.signals.is_empty());
-    assert_eq!(server.pipeline.hub().next_sequence(), 2, "exactly one signal published");
+    assert_eq!(
+        server.pipeline.hub().next_sequence(),
+        2,
+        "exactly one signal published"
+    );
 }
 
 #[tokio::test]
 async fn many_conversations_on_one_stream_are_answered_in_order() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
-    let texts = ["where is my order", "thanks, all good", "this is the third time I ask!", "hello"];
+    let texts = [
+        "where is my order",
+        "thanks, all good",
+        "this is the third time I ask!",
+        "hello",
+    ];
     for i in 0..24 {
-        stream.send(customer(&format!("c{}", i % 6), &i.to_string(), texts[i % texts.len()])).await;
+        stream
+            .send(customer(
+                &format!("c{}", i % 6),
+                &i.to_string(),
+                texts[i % texts.len()],
+            ))
+            .await;
     }
     for i in 0..24 {
         let response = stream.next().await;
@@ -90,8 +156,19 @@ async fn many_conversations_on_one_stream_are_answered_in_order() {
         assert_eq!(response.conversation_id, format!("c{}", i % 6));
         assessment(&response);
     }
-    let key = rapport::store::ConversationKey { tenant_id: "acme".into(), conversation_id: "c0".into() };
-    assert_eq!(server.pipeline.conversation(&key).unwrap().state.customer_turns, 4);
+    let key = rapport::store::ConversationKey {
+        tenant_id: "acme".into(),
+        conversation_id: "c0".into(),
+    };
+    assert_eq!(
+        server
+            .pipeline
+            .conversation(&key)
+            .unwrap()
+            .state
+            .customer_turns,
+        4
+    );
 }
 
 #[tokio::test]
@@ -100,11 +177,25 @@ async fn at_capacity_new_conversations_are_refused_and_existing_ones_continue() 
     config.store.capacity = 1;
     let server = Server::start_with(config).await;
     let mut stream = server.converse().await;
-    assessment(&stream.say(customer("first", "1", "hi, my router is broken")).await);
-    assert_eq!(error_code(&stream.say(customer("second", "1", "hello")).await), Code::ResourceExhausted);
-    assessment(&stream.say(customer("first", "2", "it keeps blinking red")).await);
+    assessment(
+        &stream
+            .say(customer("first", "1", "hi, my router is broken"))
+            .await,
+    );
+    assert_eq!(
+        error_code(&stream.say(customer("second", "1", "hello")).await),
+        Code::ResourceExhausted
+    );
+    assessment(
+        &stream
+            .say(customer("first", "2", "it keeps blinking red"))
+            .await,
+    );
     stream.end("acme", "first").await;
-    assert!(matches!(stream.next().await.outcome, Some(Outcome::Ended(_))));
+    assert!(matches!(
+        stream.next().await.outcome,
+        Some(Outcome::Ended(_))
+    ));
     assessment(&stream.say(customer("second", "1", "hello")).await);
 }
 
@@ -112,11 +203,25 @@ async fn at_capacity_new_conversations_are_refused_and_existing_ones_continue() 
 async fn a_failing_voice_line_switches_to_chat() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
-    let voice = |id: &str, text: &str| turn("v", id, proto::Speaker::Customer, text, proto::Channel::Voice);
-    stream.say(voice("1", "hi, I'm calling about my bill")).await;
+    let voice = |id: &str, text: &str| {
+        turn(
+            "v",
+            id,
+            proto::Speaker::Customer,
+            text,
+            proto::Channel::Voice,
+        )
+    };
+    stream
+        .say(voice("1", "hi, I'm calling about my bill"))
+        .await;
     stream.say(voice("2", "sorry, you're breaking up")).await;
     let response = stream.say(voice("3", "hello? can you hear me?")).await;
-    let switch: Vec<_> = response.signals.iter().filter(|s| s.kind == proto::SignalKind::SwitchChannel as i32).collect();
+    let switch: Vec<_> = response
+        .signals
+        .iter()
+        .filter(|s| s.kind == proto::SignalKind::SwitchChannel as i32)
+        .collect();
     assert_eq!(switch.len(), 1, "{:?}", response.signals);
     assert_eq!(switch[0].target_channel, proto::Channel::Chat as i32);
     assert_eq!(switch[0].current_channel, proto::Channel::Voice as i32);
@@ -129,7 +234,9 @@ async fn shutdown_answers_the_turns_already_taken_then_closes_the_stream() {
     let mut stream = server.converse().await;
     stream.say(customer("c", "1", "hello")).await;
     for i in 2..6 {
-        stream.send(customer("c", &i.to_string(), "is anyone there?")).await;
+        stream
+            .send(customer("c", &i.to_string(), "is anyone there?"))
+            .await;
     }
     // The first answer proves the server is working on this stream when shutdown starts.
     let first = stream.next().await;
@@ -139,7 +246,13 @@ async fn shutdown_answers_the_turns_already_taken_then_closes_the_stream() {
     while let Some(response) = stream.responses.message().await.unwrap() {
         answered.push(response.turn_id);
     }
-    assert!(answered.len() >= 1 && answered.iter().enumerate().all(|(i, id)| *id == (i + 2).to_string()));
+    assert!(
+        answered.len() >= 1
+            && answered
+                .iter()
+                .enumerate()
+                .all(|(i, id)| *id == (i + 2).to_string())
+    );
     server.stopped.await.unwrap();
 }
 
@@ -148,24 +261,46 @@ async fn a_calm_conversation_never_escalates() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
     let script = [
-        ("Hi! How can I help you today?", "Hi, I'd like to check the status of my order."),
-        ("Sure, it ships tomorrow.", "Great, thanks. Can I change the delivery address?"),
+        (
+            "Hi! How can I help you today?",
+            "Hi, I'd like to check the status of my order.",
+        ),
+        (
+            "Sure, it ships tomorrow.",
+            "Great, thanks. Can I change the delivery address?",
+        ),
         ("Done, the address is updated.", "Perfect, that was quick."),
         ("Anything else?", "No, that's all. Have a nice day!"),
     ];
     for (i, (bot_text, customer_text)) in script.iter().enumerate() {
         stream.say(bot("calm", &format!("b{i}"), bot_text)).await;
-        let response = stream.say(customer("calm", &format!("c{i}"), customer_text)).await;
-        assert!(response.signals.is_empty(), "turn {i} fired {:?}", response.signals);
+        let response = stream
+            .say(customer("calm", &format!("c{i}"), customer_text))
+            .await;
+        assert!(
+            response.signals.is_empty(),
+            "turn {i} fired {:?}",
+            response.signals
+        );
     }
-    assert_eq!(server.pipeline.hub().next_sequence(), 1, "no signal published");
+    assert_eq!(
+        server.pipeline.hub().next_sequence(),
+        1,
+        "no signal published"
+    );
 }
 
 #[tokio::test]
 async fn a_conversation_getting_angrier_escalates_before_its_fifth_angry_turn() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
-    stream.say(customer("hot", "0", "Hi, my internet has been down since this morning.")).await;
+    stream
+        .say(customer(
+            "hot",
+            "0",
+            "Hi, my internet has been down since this morning.",
+        ))
+        .await;
     let angry = [
         "It's still not working and I already restarted the router twice.",
         "This is really annoying, I work from home and I'm losing money.",
@@ -175,9 +310,19 @@ async fn a_conversation_getting_angrier_escalates_before_its_fifth_angry_turn() 
     ];
     let mut fired_at = None;
     for (i, text) in angry.iter().enumerate() {
-        let response = stream.say(customer("hot", &(i + 1).to_string(), text)).await;
-        if let Some(signal) = response.signals.iter().find(|s| s.kind == proto::SignalKind::Escalate as i32) {
-            assert!(signal.rule_id.starts_with("escalate."), "{}", signal.rule_id);
+        let response = stream
+            .say(customer("hot", &(i + 1).to_string(), text))
+            .await;
+        if let Some(signal) = response
+            .signals
+            .iter()
+            .find(|s| s.kind == proto::SignalKind::Escalate as i32)
+        {
+            assert!(
+                signal.rule_id.starts_with("escalate."),
+                "{}",
+                signal.rule_id
+            );
             assert!(!signal.reasons.is_empty());
             fired_at = Some(i + 1);
             break;

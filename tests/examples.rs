@@ -21,7 +21,11 @@ const PIP: &str = ".venv/bin/pip install grpcio grpcio-tools";
 
 fn python() -> PathBuf {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python3");
-    assert!(python.exists(), "{} not found: create the venv and run `{PIP}`", python.display());
+    assert!(
+        python.exists(),
+        "{} not found: create the venv and run `{PIP}`",
+        python.display()
+    );
     let probe = Command::new(&python)
         .args(["-c", "import grpc, grpc_tools"])
         .output()
@@ -76,8 +80,15 @@ impl Script {
             text
         });
         let pid = child.id();
-        let status = tokio::task::spawn_blocking(move || child.wait().expect("wait for the script"));
-        Self { name, pid, lines, stderr, status: Some(status) }
+        let status =
+            tokio::task::spawn_blocking(move || child.wait().expect("wait for the script"));
+        Self {
+            name,
+            pid,
+            lines,
+            stderr,
+            status: Some(status),
+        }
     }
 
     /// The next stdout line; `None` once the script closed stdout.
@@ -141,7 +152,11 @@ async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers
     let server = Server::start().await;
     let addr = server.url.trim_start_matches("http://").to_string();
 
-    let mut router = Script::spawn(&python, "router.py", &["--addr", &addr, "--kind", "ESCALATE", "--max", "1"]);
+    let mut router = Script::spawn(
+        &python,
+        "router.py",
+        &["--addr", &addr, "--kind", "ESCALATE", "--max", "1"],
+    );
     // router.py prints this once the server answered the subscription with its headers, which
     // it sends only after registering the subscriber: from here on no escalation is missed.
     let subscribed = router.json(Duration::from_secs(120)).await;
@@ -151,12 +166,24 @@ async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers
     let mut chatbot = Script::spawn(&python, "chatbot.py", &["--addr", &addr]);
     let (status, stderr) = chatbot.finish(Duration::from_secs(180)).await;
     let output = chatbot.rest().await;
-    assert!(status.success(), "chatbot.py failed ({status}):\n{}\n{stderr}", output.join("\n"));
-    let last = output.last().unwrap_or_else(|| panic!("chatbot.py printed nothing\n{stderr}"));
-    let summary: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("summary line ({e}): {last}"));
+    assert!(
+        status.success(),
+        "chatbot.py failed ({status}):\n{}\n{stderr}",
+        output.join("\n")
+    );
+    let last = output
+        .last()
+        .unwrap_or_else(|| panic!("chatbot.py printed nothing\n{stderr}"));
+    let summary: Value =
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("summary line ({e}): {last}"));
     assert_eq!(summary["completed"], true, "{summary}");
     assert_eq!(summary["errors"], serde_json::json!([]), "{summary}");
-    assert_eq!(summary["escalated"], true, "no escalation:\n{}", output.join("\n"));
+    assert_eq!(
+        summary["escalated"],
+        true,
+        "no escalation:\n{}",
+        output.join("\n")
+    );
     let escalation = summary["signals"]
         .as_array()
         .unwrap()
@@ -170,16 +197,32 @@ async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers
     let routed = router.json(Duration::from_secs(60)).await;
     assert_eq!(routed["event"], "signal", "{routed}");
     assert_eq!(routed["kind"], "ESCALATE");
-    assert_eq!(routed["rule_id"], rule_id, "the router saw another escalation: {routed}");
+    assert_eq!(
+        routed["rule_id"], rule_id,
+        "the router saw another escalation: {routed}"
+    );
     assert_eq!(routed["sequence"], escalation["sequence"]);
     assert_eq!(routed["conversation_id"], summary["conversation_id"]);
-    assert!(!routed["reasons"].as_array().unwrap().is_empty(), "{routed}");
+    assert!(
+        !routed["reasons"].as_array().unwrap().is_empty(),
+        "{routed}"
+    );
     let turns = routed["handoff"]["recent_turns"].as_array().unwrap();
     let texts: Vec<&str> = turns.iter().map(|t| t["text"].as_str().unwrap()).collect();
-    assert!(texts.iter().any(|t| t.contains("[EMAIL]")), "handoff not redacted: {texts:?}");
-    assert!(!routed.to_string().contains("jane.doe@example.com"), "{routed}");
+    assert!(
+        texts.iter().any(|t| t.contains("[EMAIL]")),
+        "handoff not redacted: {texts:?}"
+    );
+    assert!(
+        !routed.to_string().contains("jane.doe@example.com"),
+        "{routed}"
+    );
 
     let (status, stderr) = router.finish(Duration::from_secs(60)).await;
     assert!(status.success(), "router.py failed ({status}):\n{stderr}");
-    assert_eq!(router.rest().await, Vec::<String>::new(), "router.py printed more than one signal");
+    assert_eq!(
+        router.rest().await,
+        Vec::<String>::new(),
+        "router.py printed more than one signal"
+    );
 }

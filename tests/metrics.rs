@@ -16,11 +16,21 @@ async fn exposes_pipeline_metrics_without_personal_data_or_conversation_ids() {
 
     let server = Server::start().await;
     let mut stream = server.converse().await;
-    stream.say(customer("conv-secret-42", "1", "mail me at jane@example.com or 415 555 0134")).await;
-    stream.say(customer("conv-secret-42", "2", "let me talk to a human")).await;
+    stream
+        .say(customer(
+            "conv-secret-42",
+            "1",
+            "mail me at jane@example.com or 415 555 0134",
+        ))
+        .await;
+    stream
+        .say(customer("conv-secret-42", "2", "let me talk to a human"))
+        .await;
 
     let mut http = TcpStream::connect(addr).await.unwrap();
-    http.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+    http.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut body = String::new();
     http.read_to_string(&mut body).await.unwrap();
 

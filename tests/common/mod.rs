@@ -32,9 +32,19 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let shutdown = CancellationToken::new();
-        let serving = rapport::api::serve(listener, pipeline.clone(), shutdown.clone(), config.server.max_in_flight_per_stream);
+        let serving = rapport::api::serve(
+            listener,
+            pipeline.clone(),
+            shutdown.clone(),
+            config.server.max_in_flight_per_stream,
+        );
         let stopped = tokio::spawn(async move { serving.await.unwrap() });
-        Self { url, pipeline, shutdown, stopped }
+        Self {
+            url,
+            pipeline,
+            shutdown,
+            stopped,
+        }
     }
 
     pub async fn client(&self) -> RapportClient<Channel> {
@@ -42,7 +52,11 @@ impl Server {
     }
 
     pub async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url.clone()).unwrap().connect().await.unwrap()
+        Channel::from_shared(self.url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
     }
 
     /// Opens a Converse stream.
@@ -55,7 +69,10 @@ impl Server {
             .await
             .unwrap()
             .into_inner();
-        Conversation { requests, responses }
+        Conversation {
+            requests,
+            responses,
+        }
     }
 }
 
@@ -66,13 +83,20 @@ pub struct Conversation {
 
 impl Conversation {
     pub async fn send(&self, turn: proto::Turn) {
-        let request = proto::ConverseRequest { kind: Some(proto::converse_request::Kind::Turn(turn)) };
+        let request = proto::ConverseRequest {
+            kind: Some(proto::converse_request::Kind::Turn(turn)),
+        };
         self.requests.send(request).await.unwrap();
     }
 
     pub async fn end(&self, tenant: &str, conversation: &str) {
-        let end = proto::EndConversation { tenant_id: tenant.into(), conversation_id: conversation.into() };
-        let request = proto::ConverseRequest { kind: Some(proto::converse_request::Kind::End(end)) };
+        let end = proto::EndConversation {
+            tenant_id: tenant.into(),
+            conversation_id: conversation.into(),
+        };
+        let request = proto::ConverseRequest {
+            kind: Some(proto::converse_request::Kind::End(end)),
+        };
         self.requests.send(request).await.unwrap();
     }
 
@@ -102,19 +126,35 @@ pub fn turn(
         speaker: speaker as i32,
         text: text.into(),
         channel: channel as i32,
-        available_channels: [proto::Channel::Chat, proto::Channel::Voice, proto::Channel::Sms]
-            .map(|c| c as i32)
-            .to_vec(),
+        available_channels: [
+            proto::Channel::Chat,
+            proto::Channel::Voice,
+            proto::Channel::Sms,
+        ]
+        .map(|c| c as i32)
+        .to_vec(),
         ..Default::default()
     }
 }
 
 pub fn customer(conversation: &str, turn_id: &str, text: &str) -> proto::Turn {
-    turn(conversation, turn_id, proto::Speaker::Customer, text, proto::Channel::Chat)
+    turn(
+        conversation,
+        turn_id,
+        proto::Speaker::Customer,
+        text,
+        proto::Channel::Chat,
+    )
 }
 
 pub fn bot(conversation: &str, turn_id: &str, text: &str) -> proto::Turn {
-    turn(conversation, turn_id, proto::Speaker::Bot, text, proto::Channel::Chat)
+    turn(
+        conversation,
+        turn_id,
+        proto::Speaker::Bot,
+        text,
+        proto::Channel::Chat,
+    )
 }
 
 pub fn assessment(response: &proto::ConverseResponse) -> &proto::Assessment {
