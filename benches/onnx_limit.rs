@@ -22,10 +22,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ndarray::Array2;
 use ort::session::{Session, builder::GraphOptimizationLevel};
 use ort::value::TensorRef;
-use rapport::nlu::{BatchConfig, ModelSpec, Nlu, NluConfig};
+use rapport::nlu::{BatchConfig, ModelSpec, Nlu, NluConfig, pad};
 use tokenizers::{Tokenizer, TruncationParams};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -143,20 +142,6 @@ fn encode(tokenizer: &Tokenizer, text: &str) -> Result<Vec<i64>, BoxError> {
         .iter()
         .map(|&id| i64::from(id))
         .collect())
-}
-
-/// Right-pads to the longest sequence; the mask marks real tokens (as `nlu::model`).
-fn pad(batch: &[&[i64]]) -> (Array2<i64>, Array2<i64>) {
-    let width = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
-    let mut ids = Array2::<i64>::zeros((batch.len(), width));
-    let mut mask = Array2::<i64>::zeros((batch.len(), width));
-    for (row, sequence) in batch.iter().enumerate() {
-        for (col, &id) in sequence.iter().enumerate() {
-            ids[[row, col]] = id;
-            mask[[row, col]] = 1;
-        }
-    }
-    (ids, mask)
 }
 
 /// One model run; reads every output so nothing is skipped that the server pays for.

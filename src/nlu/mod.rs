@@ -14,6 +14,7 @@ mod tokenize;
 
 pub use batcher::BatchConfig;
 pub use error::NluError;
+pub use model::pad;
 pub use scores::{EmotionScore, Scores, Sentiment};
 pub use spec::ModelSpec;
 

@@ -91,7 +91,7 @@ impl Model {
 }
 
 /// Right-pads every sequence with zeros to the longest; the mask marks real tokens.
-fn pad(batch: &[&[i64]]) -> (Array2<i64>, Array2<i64>) {
+pub fn pad(batch: &[&[i64]]) -> (Array2<i64>, Array2<i64>) {
     let width = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
     let mut ids = Array2::<i64>::zeros((batch.len(), width));
     let mut mask = Array2::<i64>::zeros((batch.len(), width));
