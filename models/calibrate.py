@@ -28,23 +28,17 @@ MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 @torch.no_grad()
-def predict(network, tokenizer, texts, batch_size=64):
+def predict(network, tokenizer, texts):
     """For texts, in input order: sentiment log-probabilities, emotion and frustration-head probabilities."""
-    network.eval()
-    ids = [e.ids for e in tokenizer.encode_batch(texts)]
-    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-    sentiment = np.zeros((len(texts), 3), np.float32)
-    emotions = np.zeros((len(texts), len(data.EMOTIONS)), np.float32)
-    frustration = np.zeros(len(texts), np.float32)
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        input_ids, mask = data.padded(ids, rows)
+
+    def score(input_ids, mask):
         s, e, f = network(torch.from_numpy(input_ids), torch.from_numpy(mask))
-        sentiment[rows] = s.log_softmax(-1).numpy()
-        emotions[rows] = e.sigmoid().numpy()
-        frustration[rows] = f.sigmoid().numpy()
+        return s.log_softmax(-1).numpy(), e.sigmoid().numpy(), f.sigmoid().numpy()
+
+    network.eval()
+    outputs = data.score_by_length(tokenizer, texts, score)
     network.train()
-    return sentiment, emotions, frustration
+    return outputs
 
 
 def blend(head, emotions, mix):

@@ -92,3 +92,17 @@ def padded(ids: list, rows: list) -> tuple:
         input_ids[r, : len(ids[i])] = ids[i]
         mask[r, : len(ids[i])] = 1
     return input_ids, mask
+
+
+def score_by_length(tokenizer, texts: list, score, batch_size: int = 64) -> tuple:
+    """Runs `score(input_ids, mask) -> (sentiment, emotions, frustration)` (numpy arrays) over
+    texts in length-sorted batches; returns the three arrays in input order."""
+    ids = [e.ids for e in tokenizer.encode_batch(texts)]
+    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+    sentiment = np.zeros((len(texts), len(SENTIMENTS)), np.float32)
+    emotions = np.zeros((len(texts), len(EMOTIONS)), np.float32)
+    frustration = np.zeros(len(texts), np.float32)
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        sentiment[rows], emotions[rows], frustration[rows] = score(*padded(ids, rows))
+    return sentiment, emotions, frustration

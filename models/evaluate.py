@@ -20,19 +20,13 @@ import metrics
 HERE = Path(__file__).resolve().parent
 
 
-def run(session, tokenizer, texts, batch_size=64):
+def run(session, tokenizer, texts):
     """Model outputs for texts in input order, batched by length."""
-    ids = [e.ids for e in tokenizer.encode_batch(texts)]
-    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-    sentiment = np.zeros((len(texts), 3), np.float32)
-    emotions = np.zeros((len(texts), len(data.EMOTIONS)), np.float32)
-    frustration = np.zeros(len(texts), np.float32)
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        input_ids, mask = data.padded(ids, rows)
-        s, e, f = session.run(["sentiment", "emotions", "frustration"], {"input_ids": input_ids, "attention_mask": mask})
-        sentiment[rows], emotions[rows], frustration[rows] = s, e, f
-    return sentiment, emotions, frustration
+
+    def score(input_ids, mask):
+        return session.run(["sentiment", "emotions", "frustration"], {"input_ids": input_ids, "attention_mask": mask})
+
+    return data.score_by_length(tokenizer, texts, score)
 
 
 def evaluate(model: Path, folder: Path, root: Path) -> dict:
