@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use ort::session::{Session, builder::GraphOptimizationLevel};
 use ort::value::TensorRef;
-use rapport::nlu::{BatchConfig, ModelSpec, Nlu, NluConfig, pad};
+use rapport::nlu::{BatchConfig, Encoded, ModelSpec, Nlu, NluConfig, pad};
 use tokenizers::{Tokenizer, TruncationParams};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -146,11 +146,25 @@ fn encode(tokenizer: &Tokenizer, text: &str) -> Result<Vec<i64>, BoxError> {
 
 /// One model run; reads every output so nothing is skipped that the server pays for.
 fn run(session: &mut Session, spec: &ModelSpec, batch: &[&[i64]]) -> Result<f32, BoxError> {
-    let (ids, mask) = pad(batch);
-    let outputs = session.run(ort::inputs![
+    let encoded: Vec<Encoded> = batch
+        .iter()
+        .map(|ids| Encoded {
+            ids: ids.to_vec(),
+            type_ids: vec![0; ids.len()],
+        })
+        .collect();
+    let (ids, mask, types) = pad(&encoded.iter().collect::<Vec<_>>());
+    let mut inputs = ort::inputs![
         "input_ids" => TensorRef::from_array_view(&ids)?,
         "attention_mask" => TensorRef::from_array_view(&mask)?,
-    ])?;
+    ];
+    if let Some(input) = &spec.input {
+        inputs.push((
+            input.token_type_ids.clone().into(),
+            TensorRef::from_array_view(&types)?.into(),
+        ));
+    }
+    let outputs = session.run(inputs)?;
     let mut checksum = 0.0;
     for name in [
         &spec.sentiment.output,
@@ -441,7 +455,7 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
     let (done, latencies, others) = runtime.block_on(async move {
         // Warm up, then `concurrency` closed loops for `seconds`.
         for text in corpus.iter().take(64) {
-            nlu.score(text).await?;
+            nlu.score(text, None).await?;
         }
         let cpu = cpu_ticks();
         let started = Instant::now();
@@ -454,7 +468,7 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
                 let mut latencies = Vec::new();
                 while Instant::now() < until {
                     let t = Instant::now();
-                    nlu.score(&corpus[rng.below(corpus.len())]).await?;
+                    nlu.score(&corpus[rng.below(corpus.len())], None).await?;
                     latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 Ok::<_, BoxError>(latencies)

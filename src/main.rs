@@ -25,7 +25,12 @@ enum Command {
     /// Run the gRPC server (and the Prometheus /metrics listener).
     Serve,
     /// Score one text and print the result as JSON.
-    Assess { text: String },
+    Assess {
+        text: String,
+        /// The text's language (BCP-47), if known; detected otherwise.
+        #[arg(long)]
+        language: Option<String>,
+    },
     /// Push recorded conversations (JSON lines) through the pipeline and print the signals.
     Replay {
         file: PathBuf,
@@ -49,7 +54,9 @@ fn main() -> ExitCode {
         runtime.block_on(async {
             match args.command {
                 Command::Serve => cli::serve::run(config).await,
-                Command::Assess { text } => cli::assess::run(config, &text).await,
+                Command::Assess { text, language } => {
+                    cli::assess::run(config, &text, language.as_deref()).await
+                }
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
             }
         })

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::config::Config;
-use crate::conversation::{Cue, Speaker, StateConfig, TurnFacts, TurnInput, detect_cues, redact};
+use crate::conversation::{
+    Cue, Language, Speaker, StateConfig, TurnFacts, TurnInput, combine, identify, redact,
+};
 use crate::nlu::{Nlu, NluError, Scores};
-use crate::policy::{PolicyBook, evaluate};
+use crate::policy::{PolicyBook, RiskModel, evaluate};
 use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
 use crate::store::{Conversation, ConversationKey, Store, StoreFull};
 use crate::telemetry;
@@ -70,6 +72,7 @@ pub struct Pipeline {
     state_config: StateConfig,
     hub: Arc<SignalHub>,
     model_version: Arc<str>,
+    risk: RiskModel,
 }
 
 impl Pipeline {
@@ -81,7 +84,13 @@ impl Pipeline {
                 JsonlSink::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
             ));
         }
+        let risk_path = config.nlu.model_dir.join("risk.json");
+        let risk = std::fs::read_to_string(&risk_path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| RiskModel::from_json(&text))
+            .map_err(|e| format!("{}: {e}", risk_path.display()))?;
         Ok(Self {
+            risk,
             model_version: nlu.spec().model_version().into(),
             nlu,
             store: Store::new(
@@ -114,9 +123,15 @@ impl Pipeline {
             .unwrap_or(false))
     }
 
-    /// Model scores of one utterance.
-    pub async fn score(&self, text: &str) -> Result<Scores, PipelineError> {
-        Ok(self.nlu.score(text).await?)
+    /// Model scores of one utterance, read after `context` (the bot's previous turn) if any.
+    pub async fn score(&self, text: &str, context: Option<&str>) -> Result<Scores, PipelineError> {
+        Ok(self.nlu.score(text, context).await?)
+    }
+
+    /// The newest bot or agent turn of a conversation (redacted): the context of its next
+    /// customer turn when the caller has not seen a fresher one.
+    pub fn last_reply(&self, key: &ConversationKey) -> Option<String> {
+        self.store.read(key, |c| c.state.last_reply.clone()).flatten()
     }
 
     /// Applies a checked turn (with its scores if a customer spoke) to its conversation,
@@ -138,9 +153,11 @@ impl Pipeline {
                     .apply_reply_turn(turn, &self.state_config);
                 return TurnOutcome::Recorded;
             };
-            let facts = conversation
+            let mut facts = conversation
                 .state
                 .apply_customer_turn(turn, scores, &self.state_config);
+            facts.risk = self.risk.assess(&facts.features);
+            facts.risk.operating_point = policy.escalation_point(facts.risk.operating_point);
             let decisions = evaluate(
                 &mut conversation.policy,
                 &conversation.state,
@@ -180,19 +197,28 @@ impl Pipeline {
             return Ok(TurnOutcome::Duplicate);
         }
         let scores = match turn.speaker {
-            Speaker::Customer => Some(self.score(&turn.text).await?),
+            Speaker::Customer => {
+                let context = self.last_reply(key);
+                Some(self.score(&turn.text, context.as_deref()).await?)
+            }
             _ => None,
         };
         self.apply(key, turn, scores)
     }
 
     /// Scores a text outside any conversation; cues are found on its redacted form.
-    pub async fn assess(&self, text: &str) -> Result<(Scores, Vec<Cue>), PipelineError> {
+    pub async fn assess(
+        &self,
+        text: &str,
+        language: Option<&str>,
+    ) -> Result<(Scores, Vec<Cue>, Language), PipelineError> {
         if text.trim().is_empty() {
             return Err(PipelineError::InvalidArgument("text is empty".into()));
         }
-        let scores = self.score(text).await?;
-        Ok((scores, detect_cues(&redact(text))))
+        let scores = self.score(text, None).await?;
+        let language = identify(text, language);
+        let cues = combine(&redact(text), &scores.intents, language.intents_known);
+        Ok((scores, cues, language))
     }
 
     /// Drops a conversation's state; whether it was held.

@@ -6,6 +6,7 @@
 //! error response and the stream carries on. On shutdown the stream stops reading, answers
 //! what it already took, and closes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -57,6 +58,7 @@ pub fn spawn(
     tokio::spawn(async move {
         telemetry::stream_opened(telemetry::ACTIVE_STREAMS);
         let mut pending = FuturesOrdered::new();
+        let mut replies = Replies::default();
         let mut reading = true;
         loop {
             tokio::select! {
@@ -69,7 +71,10 @@ pub fn spawn(
                 }
                 () = shutdown.cancelled(), if reading => reading = false,
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
-                    Some(Ok(request)) => pending.push_back(prepare(pipeline.clone(), request)),
+                    Some(Ok(request)) => {
+                        let context = replies.context_for(&request, &pipeline);
+                        pending.push_back(prepare(pipeline.clone(), request, context));
+                    }
                     Some(Err(error)) => {
                         tracing::debug!(%error, "converse stream broke");
                         reading = false;
@@ -87,8 +92,54 @@ pub fn spawn(
     receiver
 }
 
-/// The concurrent phase: validate, spot resends, score customer turns.
-async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> Step {
+/// The newest bot or agent turn of each conversation on this stream, in arrival order, so a
+/// customer turn is read with the reply it answers even while that reply is still queued
+/// behind other turns. Conversations not seen on this stream fall back to the stored reply.
+#[derive(Default)]
+struct Replies(HashMap<(String, String), Arc<str>>);
+
+impl Replies {
+    /// Conversations remembered per stream; past this the map starts afresh (the store still
+    /// answers).
+    const CAPACITY: usize = 4096;
+
+    fn context_for(
+        &mut self,
+        request: &proto::ConverseRequest,
+        pipeline: &Pipeline,
+    ) -> Option<Arc<str>> {
+        match &request.kind {
+            Some(converse_request::Kind::Turn(turn)) => {
+                let key = (turn.tenant_id.clone(), turn.conversation_id.clone());
+                if turn.speaker == proto::Speaker::Customer as i32 {
+                    return self.0.get(&key).cloned().or_else(|| {
+                        pipeline
+                            .last_reply(&convert::key(key.0, key.1))
+                            .map(Arc::from)
+                    });
+                }
+                if self.0.len() >= Self::CAPACITY {
+                    self.0.clear();
+                }
+                self.0.insert(key, Arc::from(turn.text.as_str()));
+                None
+            }
+            Some(converse_request::Kind::End(end)) => {
+                self.0
+                    .remove(&(end.tenant_id.clone(), end.conversation_id.clone()));
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+/// The concurrent phase: validate, spot resends, score customer turns (with their context).
+async fn prepare(
+    pipeline: Arc<Pipeline>,
+    request: proto::ConverseRequest,
+    context: Option<Arc<str>>,
+) -> Step {
     match request.kind {
         Some(converse_request::Kind::Turn(turn)) => {
             let started = Instant::now();
@@ -119,7 +170,10 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                 }
             }
             let scored = match turn.speaker {
-                Speaker::Customer => pipeline.score(&turn.text).await.map(Some),
+                Speaker::Customer => pipeline
+                    .score(&turn.text, context.as_deref())
+                    .await
+                    .map(Some),
                 _ => Ok(None),
             };
             Step::Turn {

@@ -50,6 +50,7 @@ pub fn turn(turn: proto::Turn) -> Result<(ConversationKey, TurnInput), PipelineE
             .into_iter()
             .filter_map(channel_from)
             .collect(),
+        language: Some(turn.language).filter(|l| !l.trim().is_empty()),
     };
     Ok((key(turn.tenant_id, turn.conversation_id), input))
 }
@@ -111,6 +112,7 @@ fn priority(priority: Priority) -> i32 {
 fn reason(reason: Reason) -> i32 {
     (match reason {
         Reason::ExplicitHumanRequest => proto::ReasonCode::ExplicitHumanRequest,
+        Reason::EscalationRisk => proto::ReasonCode::EscalationRisk,
         Reason::SustainedFrustration => proto::ReasonCode::SustainedFrustration,
         Reason::FrustrationSpike => proto::ReasonCode::FrustrationSpike,
         Reason::Repetition => proto::ReasonCode::Repetition,
@@ -164,7 +166,28 @@ pub fn scores(scores: &Scores) -> proto::Scores {
             })
             .collect(),
         frustration: scores.frustration,
+        dissatisfaction: scores.dissatisfaction,
+        intents: scores
+            .intents
+            .iter()
+            .map(|i| proto::IntentScore {
+                intent: i.intent.to_string(),
+                probability: i.probability,
+                detected: i.detected,
+            })
+            .collect(),
     }
+}
+
+fn risk_drivers(risk: &conv::Risk) -> Vec<proto::RiskDriver> {
+    risk.drivers
+        .iter()
+        .map(|d| proto::RiskDriver {
+            feature: d.feature.to_string(),
+            value: d.value,
+            contribution: d.contribution,
+        })
+        .collect()
 }
 
 pub fn cue(cue: &conv::Cue) -> proto::Cue {
@@ -175,10 +198,16 @@ pub fn cue(cue: &conv::Cue) -> proto::Cue {
         CueKind::Repetition => proto::CueKind::Repetition,
         CueKind::Complaint => proto::CueKind::Complaint,
     };
+    let source = match cue.source {
+        conv::CueSource::Model => proto::CueSource::Model,
+        conv::CueSource::Pattern => proto::CueSource::Pattern,
+    };
     proto::Cue {
         kind: kind as i32,
         text: cue.text.clone(),
         channel: cue.channel.map_or(0, channel),
+        source: source as i32,
+        confidence: cue.confidence,
     }
 }
 
@@ -193,6 +222,10 @@ pub fn assessment(facts: &TurnFacts, model_version: &Arc<str>) -> proto::Assessm
         bot_fallback_streak: facts.bot_fallback_streak,
         waited_ms: facts.waited_ms,
         model_version: model_version.to_string(),
+        escalation_risk: facts.risk.value,
+        risk_drivers: risk_drivers(&facts.risk),
+        language: facts.language.tag.clone(),
+        low_reliability: facts.language.low_reliability,
     }
 }
 
@@ -250,6 +283,10 @@ pub fn signal(signal: &Signal) -> proto::Signal {
             consecutive_negative: evidence.consecutive_negative,
             bot_fallback_streak: evidence.bot_fallback_streak,
             cues: evidence.cues.iter().map(cue).collect(),
+            turn_dissatisfaction: evidence.turn_dissatisfaction,
+            escalation_risk: evidence.risk.value,
+            risk_drivers: risk_drivers(&evidence.risk),
+            operating_point: evidence.risk.operating_point,
         }),
         current_channel: channel(signal.current_channel),
         target_channel: signal.target_channel.map_or(0, channel),

@@ -54,15 +54,19 @@ impl Rapport for RapportService {
         &self,
         request: Request<proto::AssessRequest>,
     ) -> Result<Response<proto::AssessResponse>, Status> {
-        let (scores, cues) = self
+        let request = request.into_inner();
+        let language = Some(request.language.as_str()).filter(|l| !l.trim().is_empty());
+        let (scores, cues, language) = self
             .pipeline
-            .assess(&request.into_inner().text)
+            .assess(&request.text, language)
             .await
             .map_err(|e| status(&e))?;
         Ok(Response::new(proto::AssessResponse {
             scores: Some(convert::scores(&scores)),
             cues: cues.iter().map(convert::cue).collect(),
             model_version: self.pipeline.model_version().to_string(),
+            language: language.tag,
+            low_reliability: language.low_reliability,
         }))
     }
 

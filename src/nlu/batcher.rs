@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tokio::sync::oneshot;
 
 use super::model::Model;
+use super::tokenize::Encoded;
 use super::{NluError, Scores};
 use crate::telemetry;
 
@@ -45,7 +46,7 @@ impl Default for BatchConfig {
 type Reply = oneshot::Sender<Result<Scores, NluError>>;
 
 struct Job {
-    ids: Vec<i64>,
+    ids: Encoded,
     reply: Reply,
 }
 
@@ -70,7 +71,7 @@ impl Batcher {
     /// Queues token ids; the receiver yields their scores.
     pub fn submit(
         &self,
-        ids: Vec<i64>,
+        ids: Encoded,
     ) -> Result<oneshot::Receiver<Result<Scores, NluError>>, NluError> {
         let (reply, scores) = oneshot::channel();
         self.depth.fetch_add(1, Ordering::Relaxed);
@@ -134,7 +135,7 @@ fn run(mut model: Model, jobs: Receiver<Job>, config: BatchConfig, depth: Arc<At
 
 fn score(model: &mut Model, batch: Vec<Job>) {
     let started = Instant::now();
-    let inputs: Vec<&[i64]> = batch.iter().map(|job| job.ids.as_slice()).collect();
+    let inputs: Vec<&Encoded> = batch.iter().map(|job| &job.ids).collect();
     let result = model.infer(&inputs);
     telemetry::record_batch(batch.len(), started.elapsed());
     match result {

@@ -15,7 +15,8 @@ mod tokenize;
 pub use batcher::BatchConfig;
 pub use error::NluError;
 pub use model::pad;
-pub use scores::{EmotionScore, Scores, Sentiment};
+pub use tokenize::Encoded;
+pub use scores::{EmotionScore, IntentScore, Scores, Sentiment};
 pub use spec::ModelSpec;
 
 use std::path::{Path, PathBuf};
@@ -75,7 +76,11 @@ impl Nlu {
     pub fn load(config: &NluConfig) -> Result<Self, NluError> {
         let environment = runtime::environment(config.onnxruntime_lib.as_deref())?;
         let spec = Arc::new(ModelSpec::load(&config.model_dir.join("labels.json"))?);
-        let encoder = Encoder::load(&config.model_dir.join("tokenizer.json"), spec.max_length)?;
+        let encoder = Encoder::load(
+            &config.model_dir.join("tokenizer.json"),
+            spec.max_length,
+            spec.input.clone(),
+        )?;
         let model = Model::load(
             environment,
             &config.model_dir.join("model.onnx"),
@@ -91,14 +96,15 @@ impl Nlu {
         })
     }
 
-    /// Scores one utterance. Fails fast with [`NluError::Overloaded`] when the queue is full.
-    pub async fn score(&self, text: &str) -> Result<Scores, NluError> {
+    /// Scores one utterance, read after `context` (the bot's previous turn) when the model
+    /// reads context. Fails fast with [`NluError::Overloaded`] when the queue is full.
+    pub async fn score(&self, text: &str, context: Option<&str>) -> Result<Scores, NluError> {
         if text.len() > self.max_text_bytes {
             return Err(NluError::TooLong {
                 limit: self.max_text_bytes,
             });
         }
-        let ids = self.encoder.encode(text)?;
+        let ids = self.encoder.encode(text, context)?;
         self.batcher
             .submit(ids)?
             .await

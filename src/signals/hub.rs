@@ -225,6 +225,8 @@ mod tests {
                 consecutive_negative: 0,
                 bot_fallback_streak: 0,
                 cues: Vec::new(),
+                turn_dissatisfaction: 0.0,
+                risk: Default::default(),
             },
             current_channel: Channel::Chat,
             target_channel: None,
