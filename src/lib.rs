@@ -2,11 +2,13 @@
 //!
 //! The pipeline, one module per stage: [`api`] (gRPC) → [`nlu`] (tokenize, batch, infer) →
 //! [`conversation`] (pure state machine) → [`policy`] (decide) → [`signals`] (fan-out, sinks).
-//! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map.
+//! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map;
+//! [`eval`] measures escalation quality on labelled dialogues.
 
 pub mod api;
 pub mod config;
 pub mod conversation;
+pub mod eval;
 pub mod nlu;
 pub mod pipeline;
 pub mod policy;

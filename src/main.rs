@@ -1,4 +1,4 @@
-//! The `rapport` command: `serve`, `assess` and `replay`.
+//! The `rapport` command: `serve`, `assess`, `replay` and `eval`.
 
 mod cli;
 
@@ -38,17 +38,24 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Measure escalation quality on human-labelled dialogues (JSON lines).
+    Eval(cli::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
+    let args = Args::parse();
+    // eval fires thousands of signals: their log lines would bury the report.
+    let default_filter = match args.command {
+        Command::Eval(_) => "warn",
+        _ => "info,ort=warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,ort=warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
     let result = rapport::config::Config::load(args.config.as_deref()).and_then(|config| {
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
         runtime.block_on(async {
@@ -58,6 +65,7 @@ fn main() -> ExitCode {
                     cli::assess::run(config, &text, language.as_deref()).await
                 }
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
+                Command::Eval(eval) => cli::eval::run(config, eval).await,
             }
         })
     });
