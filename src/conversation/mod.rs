@@ -7,10 +7,12 @@
 mod cues;
 mod redact;
 mod repetition;
+mod seen;
 mod state;
 mod turn;
 
 pub use cues::{Cue, CueKind, detect_cues};
-pub use redact::redact;
+pub use redact::{luhn, redact};
+pub use state::footprint;
 pub use state::{ConversationState, StateConfig, TimelinePoint, Trend, TurnFacts};
 pub use turn::{Channel, RecordedTurn, Speaker, TurnInput};

@@ -31,6 +31,21 @@ impl Model {
             .map_err(|e| load(e.into()))?
             .commit_from_file(path)
             .map_err(load)?;
+        // An output named in labels.json but missing from the graph would otherwise only
+        // surface at the first inference; refuse it at start instead.
+        let outputs: Vec<&str> = session.outputs().iter().map(|o| o.name()).collect();
+        for name in [
+            &spec.sentiment.output,
+            &spec.emotions.output,
+            &spec.frustration.output,
+        ] {
+            if !outputs.contains(&name.as_str()) {
+                return Err(NluError::Load(format!(
+                    "{}: labels.json names output `{name}`, the graph has {outputs:?}",
+                    path.display()
+                )));
+            }
+        }
         Ok(Self { session, spec })
     }
 
@@ -46,15 +61,16 @@ impl Model {
             ])
             .map_err(fail)?;
         let spec = &self.spec;
-        let sentiment = outputs[spec.sentiment.output.as_str()]
-            .try_extract_array::<f32>()
-            .map_err(fail)?;
-        let emotions = outputs[spec.emotions.output.as_str()]
-            .try_extract_array::<f32>()
-            .map_err(fail)?;
-        let frustration = outputs[spec.frustration.output.as_str()]
-            .try_extract_array::<f32>()
-            .map_err(fail)?;
+        let output = |name: &str| {
+            outputs
+                .get(name)
+                .ok_or_else(|| NluError::Inference(format!("the model has no output `{name}`")))?
+                .try_extract_array::<f32>()
+                .map_err(fail)
+        };
+        let sentiment = output(&spec.sentiment.output)?;
+        let emotions = output(&spec.emotions.output)?;
+        let frustration = output(&spec.frustration.output)?;
         let (sentiment, emotions) = (sentiment.as_slice(), emotions.as_slice());
         let (Some(sentiment), Some(emotions), Some(frustration)) =
             (sentiment, emotions, frustration.as_slice())
