@@ -1,5 +1,6 @@
 //! The TOML configuration: every section optional, defaults that run with the model in
-//! `models/`. Unknown keys are errors, so a typo never silently falls back to a default.
+//! `models/`. Unknown keys are errors, so a typo never silently falls back to a default, and
+//! every value is range-checked at load (`validate`).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -10,6 +11,8 @@ use serde::Deserialize;
 use crate::conversation::StateConfig;
 use crate::nlu::NluConfig;
 use crate::policy::PolicyBook;
+
+mod validate;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -56,6 +59,9 @@ pub struct StoreConfig {
     pub capacity: usize,
     /// A conversation with no turn for this long is dropped, in seconds.
     pub idle_ttl_secs: u64,
+    /// Approximate bytes all conversations may hold; new ones are refused beyond it. The
+    /// default leaves half of a 1 GiB pod for the model, ONNX Runtime and connections.
+    pub max_bytes: usize,
 }
 
 impl Default for StoreConfig {
@@ -63,6 +69,7 @@ impl Default for StoreConfig {
         Self {
             capacity: 100_000,
             idle_ttl_secs: 30 * 60,
+            max_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -92,14 +99,18 @@ pub struct TenantConfig {
 }
 
 impl Config {
-    /// Reads `path`, or the defaults when there is none.
+    /// Reads and checks `path`, or the (checked) defaults when there is none.
     pub fn load(path: Option<&Path>) -> Result<Self, String> {
         let Some(path) = path else {
-            return Ok(Self::default());
+            let config = Self::default();
+            config.validate()?;
+            return Ok(config);
         };
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let config: Self = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        config.policy_book()?;
+        config
+            .validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(config)
     }
 

@@ -16,3 +16,6 @@ pub mod proto;
 pub mod signals;
 pub mod store;
 pub mod telemetry;
+
+#[cfg(test)]
+mod fuzz;

@@ -96,7 +96,8 @@ impl Pipeline {
             store: Store::new(
                 config.store.capacity,
                 Duration::from_secs(config.store.idle_ttl_secs),
-            ),
+            )
+            .with_max_bytes(config.store.max_bytes),
             policies: config.policy_book()?,
             state_config: config.conversation.clone(),
             hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
@@ -117,10 +118,25 @@ impl Pipeline {
             }
             .into());
         }
-        Ok(self
+        let (seen, turns) = self
             .store
-            .read(key, |c| c.state.has_seen(&turn.turn_id))
-            .unwrap_or(false))
+            .read(key, |c| (c.state.has_seen(&turn.turn_id), c.state.turns()))
+            .unwrap_or((false, 0));
+        if !seen {
+            self.check_room(turns)?;
+        }
+        Ok(seen)
+    }
+
+    /// A conversation holds at most `max_turns` turns (this bounds its resend detection).
+    fn check_room(&self, turns: usize) -> Result<(), PipelineError> {
+        if turns >= self.state_config.max_turns {
+            return Err(PipelineError::ResourceExhausted(format!(
+                "the conversation reached conversation.max_turns ({}); end it and start a new one",
+                self.state_config.max_turns
+            )));
+        }
+        Ok(())
     }
 
     /// Model scores of one utterance, read after `context` (the bot's previous turn) if any.
@@ -145,13 +161,14 @@ impl Pipeline {
         let policy = self.policies.for_tenant(&key.tenant_id);
         let outcome = self.store.update(key, turn.channel, |conversation| {
             if conversation.state.has_seen(&turn.turn_id) {
-                return TurnOutcome::Duplicate;
+                return Ok::<_, PipelineError>(TurnOutcome::Duplicate);
             }
+            self.check_room(conversation.state.turns())?;
             let Some(scores) = scores.filter(|_| turn.speaker == Speaker::Customer) else {
                 conversation
                     .state
                     .apply_reply_turn(turn, &self.state_config);
-                return TurnOutcome::Recorded;
+                return Ok(TurnOutcome::Recorded);
             };
             let mut facts = conversation
                 .state
@@ -181,8 +198,8 @@ impl Pipeline {
             if let Some(last) = signals.last() {
                 conversation.last_signal = Some(last.clone());
             }
-            TurnOutcome::Assessed { facts, signals }
-        })?;
+            Ok(TurnOutcome::Assessed { facts, signals })
+        })??;
         telemetry::set_active_conversations(self.store.len());
         Ok(outcome)
     }
@@ -231,6 +248,8 @@ impl Pipeline {
     }
 
     pub fn conversation(&self, key: &ConversationKey) -> Result<Conversation, PipelineError> {
+        check_id("tenant_id", &key.tenant_id)?;
+        check_id("conversation_id", &key.conversation_id)?;
         self.store.get(key).ok_or_else(|| {
             PipelineError::NotFound("no such conversation (never seen, ended or expired)".into())
         })

@@ -226,3 +226,36 @@ async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers
         "router.py printed more than one signal"
     );
 }
+
+/// grpcio, the client the pipelining report came from: 16 streams on one connection keeping
+/// 256 turns unanswered each. Before the flow-control fix h2 closed the connection with
+/// ENHANCE_YOUR_CALM in 2 runs of 3.
+#[tokio::test]
+async fn a_grpcio_client_pipelining_on_sixteen_streams_gets_every_turn_answered() {
+    let python = python();
+    let server = Server::start().await;
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let mut probe = Script::spawn(
+        &python,
+        "pipeline_probe.py",
+        &[
+            "--addr",
+            &addr,
+            "--streams",
+            "16",
+            "--turns",
+            "400",
+            "--window",
+            "256",
+        ],
+    );
+    let result = probe.json(Duration::from_secs(300)).await;
+    assert_eq!(result["broken"], serde_json::json!([]), "{result}");
+    assert_eq!(result["sent"], 16 * 400, "{result}");
+    assert_eq!(result["answered"], 16 * 400, "{result}");
+    let (status, stderr) = probe.finish(Duration::from_secs(60)).await;
+    assert!(
+        status.success(),
+        "pipeline_probe.py failed ({status}):\n{stderr}"
+    );
+}

@@ -3,8 +3,10 @@
 //! Turns are scored concurrently (so they batch together on the model) but applied and
 //! answered strictly in arrival order, so each conversation sees its turns in order. At most
 //! `max_in_flight` turns are pending; the stream is not read beyond that. A bad turn gets an
-//! error response and the stream carries on. On shutdown the stream stops reading, answers
-//! what it already took, and closes.
+//! error response and the stream carries on. A request that cannot be read at all (not valid
+//! protobuf, invalid UTF-8, over the size limit) ends the stream with an error status after the
+//! turns before it are answered. On shutdown the stream stops reading, answers what it already
+//! took, and ends with `UNAVAILABLE`, which stands for every turn sent after the last answer.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -54,12 +56,16 @@ pub fn spawn(
     shutdown: CancellationToken,
     max_in_flight: usize,
 ) -> Responses {
-    let (responses, receiver) = mpsc::channel(max_in_flight.max(1));
+    // Config validation refuses 0; a stream must still never wait forever on it.
+    let max_in_flight = max_in_flight.max(1);
+    let (responses, receiver) = mpsc::channel(max_in_flight);
     tokio::spawn(async move {
         telemetry::stream_opened(telemetry::ACTIVE_STREAMS);
         let mut pending = FuturesOrdered::new();
         let mut replies = Replies::default();
         let mut reading = true;
+        // How the stream ends when not with OK.
+        let mut ending: Option<Status> = None;
         loop {
             tokio::select! {
                 biased;
@@ -69,15 +75,20 @@ pub fn spawn(
                         break;
                     }
                 }
-                () = shutdown.cancelled(), if reading => reading = false,
+                () = shutdown.cancelled(), if reading => {
+                    reading = false;
+                    ending = Some(Status::unavailable(
+                        "the server is shutting down: turns after the last answer were not processed",
+                    ));
+                }
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
                     Some(Ok(request)) => {
                         let context = replies.context_for(&request, &pipeline);
                         pending.push_back(prepare(pipeline.clone(), request, context));
                     }
                     Some(Err(error)) => {
-                        tracing::debug!(%error, "converse stream broke");
                         reading = false;
+                        ending = status::unreadable_request(error);
                     }
                     None => reading = false,
                 },
@@ -86,6 +97,9 @@ pub fn spawn(
             if !reading && pending.is_empty() {
                 break;
             }
+        }
+        if let Some(status) = ending {
+            let _ = responses.send(Err(status)).await;
         }
         telemetry::stream_closed(telemetry::ACTIVE_STREAMS);
     });

@@ -1,8 +1,11 @@
 //! gRPC stage: the `rapport.v1.Rapport` service, gRPC health and server reflection.
 //! Translates wire messages to pipeline calls; knows nothing of ONNX or the rules.
 
+pub(crate) mod codec;
 mod converse;
-mod convert;
+pub(crate) mod convert;
+mod flow;
+mod health;
 mod service;
 mod status;
 
@@ -18,15 +21,15 @@ use crate::proto::rapport_server::RapportServer;
 pub use service::RapportService;
 
 /// Serves on `listener` until `shutdown` is cancelled; open streams then finish the turns they
-/// took and close. Health turns NOT_SERVING as soon as shutdown starts.
+/// took and close. Health turns NOT_SERVING as soon as shutdown starts, or when the inference
+/// thread is gone.
 pub async fn serve(
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     shutdown: CancellationToken,
     max_in_flight_per_stream: usize,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<RapportServer<RapportService>>().await;
+    let health_service = health::service(pipeline.clone(), shutdown.clone());
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -40,16 +43,13 @@ pub async fn serve(
     // Without TCP_NODELAY, Nagle holds small answers until the client's delayed ACK (~40 ms).
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     Server::builder()
+        .initial_stream_window_size(flow::STREAM_WINDOW)
+        .initial_connection_window_size(flow::CONNECTION_WINDOW)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(RapportServer::new(rapport))
-        .serve_with_incoming_shutdown(incoming, async move {
-            shutdown.cancelled().await;
-            health
-                .set_not_serving::<RapportServer<RapportService>>()
-                .await;
-        })
+        .serve_with_incoming_shutdown(incoming, shutdown.cancelled_owned())
         .await?;
     Ok(())
 }

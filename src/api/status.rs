@@ -22,6 +22,27 @@ pub fn status(error: &PipelineError) -> Status {
     Status::new(code, error.to_string())
 }
 
+/// How a Converse stream ends when its next request cannot be read: `INVALID_ARGUMENT` for a
+/// message that does not decode (bad protobuf, invalid UTF-8), `RESOURCE_EXHAUSTED` for one over
+/// the size limit; logged and counted. `None` when the client went away (nobody to tell).
+pub fn unreadable_request(error: Status) -> Option<Status> {
+    let code = match error.code() {
+        Code::Cancelled => {
+            tracing::debug!(%error, "converse stream cancelled by the client");
+            return None;
+        }
+        Code::OutOfRange | Code::ResourceExhausted => Code::ResourceExhausted,
+        Code::Internal | Code::InvalidArgument | Code::DataLoss => Code::InvalidArgument,
+        other => other,
+    };
+    tracing::warn!(%error, "converse stream ended: a request could not be read");
+    telemetry::error(code_label(code));
+    Some(Status::new(
+        code,
+        format!("request could not be read: {}", error.message()),
+    ))
+}
+
 fn code_label(code: Code) -> &'static str {
     match code {
         Code::InvalidArgument => "invalid_argument",

@@ -76,7 +76,8 @@ mod tests {
         assert_eq!(german.tag, "de");
         assert!(german.low_reliability);
         let english = identify(
-            "I have been waiting for two weeks and nobody answers my emails",
+            "I have been waiting for two weeks for my parcel and nobody answers my emails or my \
+             calls, this is not the service I was promised when I signed up with your company",
             None,
         );
         assert_eq!(english.tag, "en");

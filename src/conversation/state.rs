@@ -2,6 +2,8 @@
 
 use std::collections::VecDeque;
 
+pub mod footprint;
+
 use serde::Deserialize;
 
 use super::cues::{Cue, CueKind, CueSource, combine};
@@ -9,6 +11,7 @@ use super::features::{Risk, RiskFeatures, capped};
 use super::language::{Language, identify};
 use super::redact::redact;
 use super::repetition::{normalise, repeats};
+use super::seen::SeenTurns;
 use super::{Channel, RecordedTurn, Speaker, TurnInput};
 use crate::nlu::{Scores, Sentiment};
 
@@ -34,8 +37,9 @@ pub struct StateConfig {
     pub recent_turns: usize,
     /// Customer-turn scores kept for the emotion timeline.
     pub timeline_len: usize,
-    /// Turn ids remembered to recognise resent turns.
-    pub remembered_turn_ids: usize,
+    /// Most turns (all speakers) one conversation may hold; further turns are refused with
+    /// RESOURCE_EXHAUSTED. Bounds the resend detection, which remembers every turn id.
+    pub max_turns: usize,
 }
 
 impl Default for StateConfig {
@@ -50,7 +54,7 @@ impl Default for StateConfig {
             repetition_lookback: 3,
             recent_turns: 12,
             timeline_len: 20,
-            remembered_turn_ids: 64,
+            max_turns: 10_000,
         }
     }
 }
@@ -132,7 +136,7 @@ pub struct ConversationState {
     /// The customer's first message, redacted: what the conversation is about.
     pub opening: Option<String>,
     recent_customer_texts: VecDeque<String>,
-    seen_turn_ids: VecDeque<String>,
+    seen_turn_ids: SeenTurns,
 }
 
 impl ConversationState {
@@ -162,13 +166,18 @@ impl ConversationState {
             bot_failures: VecDeque::new(),
             opening: None,
             recent_customer_texts: VecDeque::new(),
-            seen_turn_ids: VecDeque::new(),
+            seen_turn_ids: SeenTurns::default(),
         }
     }
 
     /// Whether this turn id was already applied (a resend).
     pub fn has_seen(&self, turn_id: &str) -> bool {
-        self.seen_turn_ids.iter().any(|seen| seen == turn_id)
+        self.seen_turn_ids.contains(turn_id)
+    }
+
+    /// Turns applied so far (all speakers).
+    pub fn turns(&self) -> usize {
+        self.seen_turn_ids.count()
     }
 
     /// Applies a customer turn and its scores; returns the facts the policy decides on.
@@ -345,11 +354,7 @@ impl ConversationState {
         if !turn.available_channels.is_empty() {
             self.available_channels.clone_from(&turn.available_channels);
         }
-        push_bounded(
-            &mut self.seen_turn_ids,
-            turn.turn_id.clone(),
-            config.remembered_turn_ids,
-        );
+        self.seen_turn_ids.insert(&turn.turn_id);
         push_bounded(
             &mut self.recent,
             RecordedTurn {

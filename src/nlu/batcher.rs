@@ -2,7 +2,9 @@
 //!
 //! The thread takes the oldest request, then keeps collecting until the batch is full (by count
 //! or padded-token budget) or `max_wait` has passed since it took the first one, and scores them
-//! all in one model run. Callers never block: a full queue is reported at once.
+//! all in one model run. Callers never block: a full queue is reported at once. If the thread
+//! ever dies (a panic inside ONNX Runtime), every waiting caller gets `Stopped` and
+//! [`Batcher::is_alive`] turns false, which health reports.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +12,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use super::model::Model;
 use super::tokenize::Encoded;
@@ -50,22 +52,55 @@ struct Job {
     reply: Reply,
 }
 
+/// What the inference thread runs: the ONNX model, or a stand-in in unit tests.
+pub trait Infer: Send + 'static {
+    fn infer(&mut self, batch: &[&Encoded]) -> Result<Vec<Scores>, NluError>;
+}
+
+impl Infer for Model {
+    fn infer(&mut self, batch: &[&Encoded]) -> Result<Vec<Scores>, NluError> {
+        Model::infer(self, batch)
+    }
+}
+
 pub struct Batcher {
     queue: SyncSender<Job>,
     depth: Arc<AtomicUsize>,
+    /// Closed when the inference thread exits, by return or by panic.
+    alive: watch::Receiver<()>,
 }
 
 impl Batcher {
     /// Starts the inference thread; it stops when the `Batcher` is dropped.
-    pub fn spawn(model: Model, config: BatchConfig) -> Self {
+    pub fn spawn(model: impl Infer, config: BatchConfig) -> Self {
         let (queue, jobs) = mpsc::sync_channel(config.queue_capacity.max(1));
         let depth = Arc::new(AtomicUsize::new(0));
         let thread_depth = depth.clone();
+        let (alive_guard, alive) = watch::channel(());
         std::thread::Builder::new()
             .name("rapport-nlu".into())
-            .spawn(move || run(model, jobs, config, thread_depth))
+            .spawn(move || {
+                // Dropped when the thread ends, also while unwinding from a panic.
+                let _alive = Alive(alive_guard);
+                run(model, jobs, config, thread_depth);
+            })
             .expect("spawning the inference thread");
-        Self { queue, depth }
+        Self {
+            queue,
+            depth,
+            alive,
+        }
+    }
+
+    /// Whether the inference thread is still running.
+    pub fn is_alive(&self) -> bool {
+        self.alive.has_changed().is_ok()
+    }
+
+    /// Resolves once the inference thread has stopped.
+    pub async fn stopped(&self) {
+        let mut alive = self.alive.clone();
+        while alive.changed().await.is_ok() {}
     }
 
     /// Queues token ids; the receiver yields their scores.
@@ -95,7 +130,20 @@ impl Batcher {
     }
 }
 
-fn run(mut model: Model, jobs: Receiver<Job>, config: BatchConfig, depth: Arc<AtomicUsize>) {
+/// Held by the inference thread; dropping it tells health the thread is gone.
+struct Alive(#[allow(dead_code)] watch::Sender<()>);
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            tracing::error!(
+                "the inference thread panicked: turns now get UNAVAILABLE, health NOT_SERVING"
+            );
+        }
+    }
+}
+
+fn run(mut model: impl Infer, jobs: Receiver<Job>, config: BatchConfig, depth: Arc<AtomicUsize>) {
     let max_wait = Duration::from_micros(config.max_wait_us);
     let mut carried: Option<Job> = None;
     loop {
@@ -133,7 +181,7 @@ fn run(mut model: Model, jobs: Receiver<Job>, config: BatchConfig, depth: Arc<At
     }
 }
 
-fn score(model: &mut Model, batch: Vec<Job>) {
+fn score(model: &mut impl Infer, batch: Vec<Job>) {
     let started = Instant::now();
     let inputs: Vec<&Encoded> = batch.iter().map(|job| &job.ids).collect();
     let result = model.infer(&inputs);
@@ -150,5 +198,33 @@ fn score(model: &mut Model, batch: Vec<Job>) {
                 let _ = job.reply.send(Err(error.clone()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Panics like ONNX Runtime does on an output name the graph lacks.
+    struct Panicking;
+
+    impl Infer for Panicking {
+        fn infer(&mut self, _: &[&Encoded]) -> Result<Vec<Scores>, NluError> {
+            panic!("no output named `logits`");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_dead_inference_thread_is_reported_and_later_turns_are_refused() {
+        let batcher = Batcher::spawn(Panicking, BatchConfig::default());
+        assert!(batcher.is_alive());
+        let reply = batcher.submit(Encoded { ids: vec![101, 102], type_ids: vec![0, 0] }).unwrap();
+        assert!(reply.await.is_err(), "the reply is dropped by the panic");
+        batcher.stopped().await;
+        assert!(!batcher.is_alive());
+        assert!(matches!(
+            batcher.submit(Encoded { ids: vec![101, 102], type_ids: vec![0, 0] }),
+            Err(NluError::Stopped)
+        ));
     }
 }

@@ -121,6 +121,16 @@ impl Nlu {
         &self.spec
     }
 
+    /// Whether the inference thread is running; health is `NOT_SERVING` once it is not.
+    pub fn is_alive(&self) -> bool {
+        self.batcher.is_alive()
+    }
+
+    /// Resolves once the inference thread has stopped.
+    pub async fn stopped(&self) {
+        self.batcher.stopped().await;
+    }
+
     /// Requests waiting for the inference thread.
     pub fn queue_depth(&self) -> usize {
         self.batcher.depth()

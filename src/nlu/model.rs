@@ -32,6 +32,24 @@ impl Model {
             .map_err(|e| load(e.into()))?
             .commit_from_file(path)
             .map_err(load)?;
+        // An output named in labels.json but missing from the graph would otherwise only
+        // surface at the first inference; refuse it at start instead.
+        let outputs: Vec<&str> = session.outputs().iter().map(|o| o.name()).collect();
+        let named = [
+            Some(&spec.sentiment.output),
+            Some(&spec.emotions.output),
+            Some(&spec.frustration.output),
+            spec.dissatisfaction.as_ref().map(|h| &h.output),
+            spec.intents.as_ref().map(|h| &h.output),
+        ];
+        for name in named.into_iter().flatten() {
+            if !outputs.contains(&name.as_str()) {
+                return Err(NluError::Load(format!(
+                    "{}: labels.json names output `{name}`, the graph has {outputs:?}",
+                    path.display()
+                )));
+            }
+        }
         Ok(Self { session, spec })
     }
 
@@ -53,7 +71,11 @@ impl Model {
         let outputs = self.session.run(inputs).map_err(fail)?;
         let rows = batch.len();
         let column = |name: &str, width: usize| -> Result<Vec<f32>, NluError> {
-            let array = outputs[name].try_extract_array::<f32>().map_err(fail)?;
+            let array = outputs
+                .get(name)
+                .ok_or_else(|| NluError::Inference(format!("the model has no output `{name}`")))?
+                .try_extract_array::<f32>()
+                .map_err(fail)?;
             let values = array.as_slice().ok_or_else(|| {
                 NluError::Inference(format!("model output {name} is not contiguous"))
             })?;

@@ -122,8 +122,8 @@ fn the_risk_crossing_the_operating_point_escalates_and_names_its_drivers() {
     assert_eq!(fired[0].reasons[0], Reason::EscalationRisk);
     assert_eq!(fired[0].priority, Priority::Normal);
     assert!(
-        fired[0].explanation.contains("escalation risk 0.5")
-            && fired[0].explanation.contains("dissatisfaction"),
+        fired[0].explanation.starts_with("Escalation risk 0.5")
+            && fired[0].explanation.contains("driven by dissatisfaction"),
         "{}",
         fired[0].explanation
     );
