@@ -22,6 +22,10 @@ pub struct EvalArgs {
     /// instead of in process.
     #[arg(long)]
     target: Option<String>,
+    /// Tenant of the replayed conversations. A server does not resend a signal it still holds:
+    /// replaying the same dialogues against the same server again needs another tenant.
+    #[arg(long, default_value = replay::TENANT)]
+    tenant: String,
     /// Write the full report (every dialogue's outcome too) as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -50,14 +54,20 @@ pub async fn run(config: Config, args: EvalArgs) -> Result<(), String> {
         Some(url) => {
             let threshold = config.conversation.negative_sentiment;
             (
-                replay::target(url, &dialogues, threshold, &progress).await?,
+                replay::target(url, &args.tenant, &dialogues, threshold, &progress).await?,
                 url.clone(),
             )
         }
         None => {
             let pipeline = super::pipeline(&config)?;
-            let replayed =
-                replay::in_process(pipeline, &dialogues, args.concurrency, &progress).await;
+            let replayed = replay::in_process(
+                pipeline,
+                &args.tenant,
+                &dialogues,
+                args.concurrency,
+                &progress,
+            )
+            .await;
             (replayed, "in-process".to_string())
         }
     };

@@ -3,9 +3,12 @@
 //! stream carrying every conversation, pipelined. Both yield the facts and the signals of each
 //! customer turn.
 //!
-//! A dialogue becomes conversation `dialogue_id` of tenant `eval` on chat (no other channel
-//! available), turn ids `0, 1, …`, user → customer, agent → bot, one turn every
-//! [`TURN_STEP_MS`] from a fixed start, so cooldowns and waiting times are the same on every run.
+//! A dialogue becomes conversation `dialogue_id` of the tenant given (`eval` by default) on chat
+//! (no other channel available), turn ids `0, 1, …`, user → customer, agent → bot, one turn
+//! every [`TURN_STEP_MS`] from a fixed start, so cooldowns and waiting times are the same on
+//! every run. Signal ids derive from tenant, conversation, turn and rule, and a server does not
+//! send a signal whose id is still in its replay buffer: replaying the same dialogues against
+//! the same server again needs another tenant.
 
 use std::sync::Arc;
 
@@ -24,6 +27,7 @@ use crate::policy::SignalKind;
 use crate::proto::{self, converse_request, converse_response, rapport_client::RapportClient};
 use crate::store::ConversationKey;
 
+/// The default tenant of replayed conversations.
 pub const TENANT: &str = "eval";
 /// 2026-01-01T00:00:00Z: where every replayed dialogue starts.
 pub const START_MS: u64 = 1_767_225_600_000;
@@ -56,9 +60,9 @@ pub struct Replayed {
     pub model_version: String,
 }
 
-fn key(dialogue: &Dialogue) -> ConversationKey {
+fn key(tenant: &str, dialogue: &Dialogue) -> ConversationKey {
     ConversationKey {
-        tenant_id: TENANT.into(),
+        tenant_id: tenant.into(),
         conversation_id: dialogue.dialogue_id.clone(),
     }
 }
@@ -87,6 +91,7 @@ fn turn_input(index: usize, role: Role, text: &str) -> TurnInput {
 /// Replays in process, `concurrency` dialogues at a time; results in input order.
 pub async fn in_process(
     pipeline: Arc<Pipeline>,
+    tenant: &str,
     dialogues: &[Dialogue],
     concurrency: usize,
     progress: &ProgressBar,
@@ -96,7 +101,7 @@ pub async fn in_process(
         .map(|dialogue| {
             let (pipeline, model_version) = (pipeline.clone(), model_version.clone());
             async move {
-                let replayed = one_in_process(&pipeline, dialogue, model_version).await;
+                let replayed = one_in_process(&pipeline, tenant, dialogue, model_version).await;
                 progress.inc(1);
                 replayed
             }
@@ -108,10 +113,11 @@ pub async fn in_process(
 
 async fn one_in_process(
     pipeline: &Pipeline,
+    tenant: &str,
     dialogue: &Dialogue,
     model_version: String,
 ) -> Replayed {
-    let key = key(dialogue);
+    let key = key(tenant, dialogue);
     let mut replayed = Replayed {
         model_version,
         ..Replayed::default()
@@ -162,16 +168,17 @@ async fn next(
         .ok_or_else(|| "Converse: the server closed the stream early".to_string())
 }
 
-fn end_request(dialogue: &Dialogue) -> proto::ConverseRequest {
+fn end_request(tenant: &str, dialogue: &Dialogue) -> proto::ConverseRequest {
     proto::ConverseRequest {
         kind: Some(converse_request::Kind::End(proto::EndConversation {
-            tenant_id: TENANT.into(),
+            tenant_id: tenant.into(),
             conversation_id: dialogue.dialogue_id.clone(),
         })),
     }
 }
 
 fn turn_request(
+    tenant: &str,
     dialogue: &Dialogue,
     index: usize,
     role: Role,
@@ -180,7 +187,7 @@ fn turn_request(
     let at = at_ms(index);
     proto::ConverseRequest {
         kind: Some(converse_request::Kind::Turn(proto::Turn {
-            tenant_id: TENANT.into(),
+            tenant_id: tenant.into(),
             conversation_id: dialogue.dialogue_id.clone(),
             turn_id: index.to_string(),
             speaker: match role {
@@ -206,6 +213,7 @@ fn turn_request(
 /// wire does not carry. Results in input order.
 pub async fn target(
     url: &str,
+    tenant: &str,
     dialogues: &[Dialogue],
     negative_sentiment: f32,
     progress: &ProgressBar,
@@ -220,14 +228,12 @@ pub async fn target(
     let requests: Vec<proto::ConverseRequest> = dialogues
         .iter()
         .flat_map(|dialogue| {
-            let turns = dialogue
-                .turns
-                .iter()
-                .enumerate()
-                .map(|(index, turn)| turn_request(dialogue, index, turn.speaker, &turn.text));
-            std::iter::once(end_request(dialogue))
+            let turns = dialogue.turns.iter().enumerate().map(|(index, turn)| {
+                turn_request(tenant, dialogue, index, turn.speaker, &turn.text)
+            });
+            std::iter::once(end_request(tenant, dialogue))
                 .chain(turns)
-                .chain(std::iter::once(end_request(dialogue)))
+                .chain(std::iter::once(end_request(tenant, dialogue)))
         })
         .collect();
     let mut responses = client
