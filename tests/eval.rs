@@ -164,7 +164,7 @@ async fn in_process_eval_escalates_the_angry_dialogues_and_reports_sane_metrics(
             "should_escalate"
         ]
     );
-    assert!(header.contains(&"turn_frustration") && header.contains(&"customer_turn"));
+    assert!(header.contains(&"dissatisfaction") && header.contains(&"waited"));
     assert!(lines.all(|line| line.split(',').count() == header.len()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
