@@ -1,4 +1,4 @@
-//! The `rapport` command: `serve`, `assess` and `replay`.
+//! The `rapport` command: `serve`, `assess`, `replay` and `hash-token`.
 
 mod cli;
 
@@ -33,6 +33,8 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Print the SHA-256 hex of a token read from stdin, for `[[auth.tokens]] sha256`.
+    HashToken,
 }
 
 fn main() -> ExitCode {
@@ -44,16 +46,24 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    if let Command::HashToken = args.command {
+        return exit(cli::hash_token::run());
+    }
     let result = rapport::config::Config::load(args.config.as_deref()).and_then(|config| {
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
         runtime.block_on(async {
             match args.command {
-                Command::Serve => cli::serve::run(config).await,
+                Command::Serve => cli::serve::run(config, args.config).await,
                 Command::Assess { text } => cli::assess::run(config, &text).await,
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
+                Command::HashToken => unreachable!("handled before the config is read"),
             }
         })
     });
+    exit(result)
+}
+
+fn exit(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::conversation::{Cue, Speaker, StateConfig, TurnFacts, TurnInput, detect_cues, redact};
 use crate::nlu::{Nlu, NluError, Scores};
 use crate::policy::{PolicyBook, evaluate};
+use crate::quota::Quotas;
 use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
 use crate::store::{Conversation, ConversationKey, Store, StoreFull};
 use crate::telemetry;
@@ -30,6 +31,10 @@ pub enum PipelineError {
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    PermissionDenied(String),
 }
 
 impl From<NluError> for PipelineError {
@@ -70,6 +75,7 @@ pub struct Pipeline {
     state_config: StateConfig,
     hub: Arc<SignalHub>,
     model_version: Arc<str>,
+    quotas: Quotas,
 }
 
 impl Pipeline {
@@ -81,13 +87,16 @@ impl Pipeline {
                 JsonlSink::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
             ));
         }
+        let quotas = config.quota_book()?;
         Ok(Self {
             model_version: nlu.spec().model_version().into(),
             nlu,
             store: Store::new(
                 config.store.capacity,
                 Duration::from_secs(config.store.idle_ttl_secs),
-            ),
+            )
+            .with_quota(quotas.conversations()),
+            quotas,
             policies: config.policy_book()?,
             state_config: config.conversation.clone(),
             hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
@@ -212,6 +221,11 @@ impl Pipeline {
 
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
+    }
+
+    /// Per-tenant quotas (the conversation quota is enforced by the store itself).
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
     }
 
     pub fn model_version(&self) -> &Arc<str> {

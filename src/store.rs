@@ -11,6 +11,7 @@ use dashmap::mapref::entry::Entry;
 
 use crate::conversation::{Channel, ConversationState};
 use crate::policy::PolicyMemory;
+use crate::quota::{ConversationQuota, QuotaExceeded};
 use crate::signals::Signal;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -27,16 +28,21 @@ pub struct Conversation {
     touched: Instant,
 }
 
-/// The map is at capacity: no new conversation can start.
+/// The map is at capacity, or the tenant at its quota: no new conversation can start.
 #[derive(Debug, thiserror::Error)]
-#[error("conversation capacity ({0}) reached")]
-pub struct StoreFull(pub usize);
+pub enum StoreFull {
+    #[error("conversation capacity ({0}) reached")]
+    Capacity(usize),
+    #[error(transparent)]
+    TenantQuota(#[from] QuotaExceeded),
+}
 
 pub struct Store {
     map: DashMap<ConversationKey, Conversation>,
     len: AtomicUsize,
     capacity: usize,
     idle_ttl: Duration,
+    quota: Option<Arc<ConversationQuota>>,
 }
 
 impl Store {
@@ -46,7 +52,14 @@ impl Store {
             len: AtomicUsize::new(0),
             capacity,
             idle_ttl,
+            quota: None,
         }
+    }
+
+    /// Counts each tenant's conversations against `quota` (none: no per-tenant limit).
+    pub fn with_quota(mut self, quota: Option<Arc<ConversationQuota>>) -> Self {
+        self.quota = quota;
+        self
     }
 
     /// Runs `f` on the conversation, starting it on `channel` if it is new.
@@ -64,19 +77,26 @@ impl Store {
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.capacity).then_some(n + 1)
             })
-            .map_err(|_| StoreFull(self.capacity))?;
+            .map_err(|_| StoreFull::Capacity(self.capacity))?;
         let mut entry = match self.map.entry(key.clone()) {
             Entry::Occupied(occupied) => {
                 // Another task started it between the lookup and here.
                 self.len.fetch_sub(1, Ordering::AcqRel);
                 occupied.into_ref()
             }
-            Entry::Vacant(vacant) => vacant.insert(Conversation {
-                state: ConversationState::new(channel),
-                policy: PolicyMemory::default(),
-                last_signal: None,
-                touched: Instant::now(),
-            }),
+            Entry::Vacant(vacant) => {
+                if let Some(Err(exceeded)) = self.quota.as_ref().map(|q| q.acquire(&key.tenant_id))
+                {
+                    self.len.fetch_sub(1, Ordering::AcqRel);
+                    return Err(exceeded.into());
+                }
+                vacant.insert(Conversation {
+                    state: ConversationState::new(channel),
+                    policy: PolicyMemory::default(),
+                    last_signal: None,
+                    touched: Instant::now(),
+                })
+            }
         };
         entry.touched = Instant::now();
         let result = f(&mut entry);
@@ -97,6 +117,9 @@ impl Store {
         let removed = self.map.remove(key).is_some();
         if removed {
             self.len.fetch_sub(1, Ordering::AcqRel);
+            if let Some(quota) = &self.quota {
+                quota.release(&key.tenant_id);
+            }
         }
         removed
     }
@@ -104,9 +127,12 @@ impl Store {
     /// Drops conversations idle for longer than the TTL; returns how many.
     pub fn expire_idle(&self) -> usize {
         let mut expired = 0;
-        self.map.retain(|_, conversation| {
+        self.map.retain(|key, conversation| {
             let keep = conversation.touched.elapsed() < self.idle_ttl;
             expired += usize::from(!keep);
+            if let (false, Some(quota)) = (keep, &self.quota) {
+                quota.release(&key.tenant_id);
+            }
             keep
         });
         self.len.fetch_sub(expired, Ordering::AcqRel);
@@ -143,6 +169,21 @@ mod tests {
         assert!(store.remove(&key("a")));
         assert!(store.update(&key("c"), Channel::Chat, |_| ()).is_ok());
         assert_eq!(store.len(), 2);
+    }
+
+    #[test]
+    fn a_tenant_quota_is_taken_by_starts_and_freed_by_ends_and_expiry() {
+        let config = toml::from_str("max_conversations_per_tenant = 1").unwrap();
+        let quotas = crate::quota::Quotas::new(&config, &Default::default()).unwrap();
+        let store = Store::new(10, Duration::ZERO).with_quota(quotas.conversations());
+        let start = |id| store.update(&key(id), Channel::Chat, |_| ());
+        start("a").unwrap();
+        assert!(matches!(start("b"), Err(StoreFull::TenantQuota(_))));
+        assert_eq!(store.len(), 1, "a refused start holds no place");
+        assert_eq!(store.expire_idle(), 1);
+        start("b").unwrap();
+        assert!(store.remove(&key("b")));
+        start("c").unwrap();
     }
 
     #[test]

@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tonic::{Status, Streaming};
 
+use super::guard::Caller;
 use super::{convert, status};
+use crate::auth::Scope;
 use crate::conversation::{Speaker, TurnInput};
 use crate::nlu::Scores;
 use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
@@ -49,6 +51,7 @@ enum Step {
 
 pub fn spawn(
     pipeline: Arc<Pipeline>,
+    caller: Caller,
     mut inbound: Streaming<proto::ConverseRequest>,
     shutdown: CancellationToken,
     max_in_flight: usize,
@@ -69,7 +72,9 @@ pub fn spawn(
                 }
                 () = shutdown.cancelled(), if reading => reading = false,
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
-                    Some(Ok(request)) => pending.push_back(prepare(pipeline.clone(), request)),
+                    Some(Ok(request)) => {
+                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request))
+                    }
                     Some(Err(error)) => {
                         tracing::debug!(%error, "converse stream broke");
                         reading = false;
@@ -87,8 +92,9 @@ pub fn spawn(
     receiver
 }
 
-/// The concurrent phase: validate, spot resends, score customer turns.
-async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> Step {
+/// The concurrent phase: check the caller's grant and quota, validate, spot resends, score
+/// customer turns.
+async fn prepare(pipeline: Arc<Pipeline>, caller: Caller, request: proto::ConverseRequest) -> Step {
     match request.kind {
         Some(converse_request::Kind::Turn(turn)) => {
             let started = Instant::now();
@@ -97,6 +103,14 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                 turn.conversation_id.clone(),
                 turn.turn_id.clone(),
             );
+            if let Err(error) = caller.admit_turn(&pipeline, &tenant_id) {
+                let key = convert::key(tenant_id, conversation_id);
+                return Step::Refused {
+                    key,
+                    turn_id,
+                    error,
+                };
+            }
             let (key, turn) = match convert::turn(turn) {
                 Ok(parts) => parts,
                 Err(error) => {
@@ -129,9 +143,17 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                 started,
             }
         }
-        Some(converse_request::Kind::End(end)) => Step::End {
-            key: convert::key(end.tenant_id, end.conversation_id),
-        },
+        Some(converse_request::Kind::End(end)) => {
+            let key = convert::key(end.tenant_id, end.conversation_id);
+            match caller.admit(Scope::Converse, &key.tenant_id) {
+                Ok(()) => Step::End { key },
+                Err(error) => Step::Refused {
+                    key,
+                    turn_id: String::new(),
+                    error,
+                },
+            }
+        }
         None => Step::Refused {
             key: convert::key(String::new(), String::new()),
             turn_id: String::new(),
