@@ -78,6 +78,11 @@ fn assess() -> proto::AssessRequest {
     }
 }
 
+/// The code of a call that must have failed.
+fn code<T>(result: Result<T, tonic::Status>) -> Code {
+    result.map(|_| ()).unwrap_err().code()
+}
+
 /// The signal of the next event of a subscription.
 async fn next_signal(events: &mut tonic::Streaming<proto::SignalEvent>) -> proto::Signal {
     match events.message().await.unwrap().expect("an event").event {
@@ -91,7 +96,6 @@ async fn calls_without_a_known_bearer_token_are_unauthenticated() {
     let server = server().await;
     let mut client = server.client().await;
     for presented in [None, Some("guessed-token"), Some("")] {
-        let code = |r: Result<_, tonic::Status>| r.map(|_| ()).unwrap_err().code();
         assert_eq!(
             code(client.assess(bearer(assess(), presented)).await),
             Code::Unauthenticated
@@ -144,10 +148,9 @@ async fn calls_without_a_known_bearer_token_are_unauthenticated() {
 async fn a_token_without_the_scope_is_permission_denied() {
     let server = server().await;
     let mut client = server.client().await;
-    let denied = |r: Result<_, tonic::Status>| r.map(|_| ()).unwrap_err().code();
     // acme-bot may converse, not read or subscribe.
     assert_eq!(
-        denied(
+        code(
             client
                 .get_conversation(bearer(get("acme", "c"), Some(ACME_BOT)))
                 .await
@@ -155,7 +158,7 @@ async fn a_token_without_the_scope_is_permission_denied() {
         Code::PermissionDenied
     );
     assert_eq!(
-        denied(
+        code(
             client
                 .subscribe_signals(bearer(subscribe(&["acme"], None), Some(ACME_BOT)))
                 .await
@@ -174,7 +177,7 @@ async fn a_token_without_the_scope_is_permission_denied() {
     );
     // The router may only subscribe: not even Assess.
     assert_eq!(
-        denied(client.assess(bearer(assess(), Some(ROUTER))).await),
+        code(client.assess(bearer(assess(), Some(ROUTER))).await),
         Code::PermissionDenied
     );
 }
