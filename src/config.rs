@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::auth::{AuthConfig, TlsConfig};
 use crate::conversation::StateConfig;
 use crate::nlu::NluConfig;
 use crate::policy::PolicyBook;
+use crate::quota::{QuotaConfig, QuotaLimits};
 
 mod validate;
 
@@ -24,8 +26,12 @@ pub struct Config {
     pub signals: SignalsConfig,
     /// Policy defaults (see `policy::PolicyConfig` for the keys).
     pub policy: toml::Table,
-    /// Per-tenant overrides: `[tenants.<tenant_id>.policy]`.
+    /// Per-tenant overrides: `[tenants.<tenant_id>.policy]`, `[tenants.<tenant_id>.quotas]`.
     pub tenants: HashMap<String, TenantConfig>,
+    /// Bearer tokens; absent: no authentication, allowed on loopback addresses only.
+    pub auth: Option<AuthConfig>,
+    /// Per-tenant limits; all off by default.
+    pub quotas: QuotaConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,15 +45,18 @@ pub struct ServerConfig {
     pub drain_timeout_ms: u64,
     /// Turns of one Converse stream being scored at once; the stream is not read beyond it.
     pub max_in_flight_per_stream: usize,
+    /// `[server.tls]`: serve gRPC over TLS (optionally requiring client certificates).
+    pub tls: Option<TlsConfig>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
-            listen: ([0, 0, 0, 0], 50051).into(),
+            listen: ([127, 0, 0, 1], 50051).into(),
             metrics_listen: Some(([0, 0, 0, 0], 9464).into()),
             drain_timeout_ms: 15_000,
             max_in_flight_per_stream: 64,
+            tls: None,
         }
     }
 }
@@ -96,6 +105,7 @@ impl Default for SignalsConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct TenantConfig {
     pub policy: toml::Table,
+    pub quotas: QuotaLimits,
 }
 
 impl Config {
@@ -111,6 +121,8 @@ impl Config {
         config
             .validate()
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        config.policy_book()?;
+        config.quota_book()?;
         Ok(config)
     }
 
@@ -122,6 +134,16 @@ impl Config {
             .map(|(id, t)| (id.clone(), t.policy.clone()))
             .collect();
         PolicyBook::from_tables(self.policy.clone(), &tenants)
+    }
+
+    /// The per-tenant quotas, checked.
+    pub fn quota_book(&self) -> Result<crate::quota::Quotas, String> {
+        let overrides = self
+            .tenants
+            .iter()
+            .map(|(id, t)| (id.clone(), t.quotas))
+            .collect();
+        crate::quota::Quotas::new(&self.quotas, &overrides)
     }
 }
 

@@ -1,4 +1,4 @@
-//! The `rapport` command: `serve`, `assess`, `replay` and `eval`.
+//! The `rapport` command: `serve`, `assess`, `replay`, `eval` and `hash-token`.
 
 mod cli;
 
@@ -40,6 +40,8 @@ enum Command {
     },
     /// Measure escalation quality on human-labelled dialogues (JSON lines).
     Eval(cli::eval::EvalArgs),
+    /// Print the SHA-256 hex of a token read from stdin, for `[[auth.tokens]] sha256`.
+    HashToken,
 }
 
 fn main() -> ExitCode {
@@ -56,19 +58,27 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Command::HashToken = args.command {
+        return exit(cli::hash_token::run());
+    }
     let result = rapport::config::Config::load(args.config.as_deref()).and_then(|config| {
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
         runtime.block_on(async {
             match args.command {
-                Command::Serve => cli::serve::run(config).await,
+                Command::Serve => cli::serve::run(config, args.config).await,
                 Command::Assess { text, language } => {
                     cli::assess::run(config, &text, language.as_deref()).await
                 }
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
                 Command::Eval(eval) => cli::eval::run(config, eval).await,
+                Command::HashToken => unreachable!("handled before the config is read"),
             }
         })
     });
+    exit(result)
+}
+
+fn exit(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

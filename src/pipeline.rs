@@ -13,6 +13,7 @@ use crate::conversation::{
 };
 use crate::nlu::{Nlu, NluError, Scores};
 use crate::policy::{PolicyBook, RiskModel, evaluate};
+use crate::quota::Quotas;
 use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
 use crate::store::{Conversation, ConversationKey, Store, StoreFull};
 use crate::telemetry;
@@ -32,6 +33,10 @@ pub enum PipelineError {
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    PermissionDenied(String),
 }
 
 impl From<NluError> for PipelineError {
@@ -73,6 +78,7 @@ pub struct Pipeline {
     hub: Arc<SignalHub>,
     model_version: Arc<str>,
     risk: RiskModel,
+    quotas: Quotas,
 }
 
 impl Pipeline {
@@ -89,6 +95,7 @@ impl Pipeline {
             .map_err(|e| e.to_string())
             .and_then(|text| RiskModel::from_json(&text))
             .map_err(|e| format!("{}: {e}", risk_path.display()))?;
+        let quotas = config.quota_book()?;
         Ok(Self {
             risk,
             model_version: nlu.spec().model_version().into(),
@@ -97,7 +104,9 @@ impl Pipeline {
                 config.store.capacity,
                 Duration::from_secs(config.store.idle_ttl_secs),
             )
-            .with_max_bytes(config.store.max_bytes),
+            .with_max_bytes(config.store.max_bytes)
+            .with_quota(quotas.conversations()),
+            quotas,
             policies: config.policy_book()?,
             state_config: config.conversation.clone(),
             hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
@@ -257,6 +266,11 @@ impl Pipeline {
 
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
+    }
+
+    /// Per-tenant quotas (the conversation quota is enforced by the store itself).
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
     }
 
     pub fn model_version(&self) -> &Arc<str> {

@@ -12,6 +12,7 @@ use dashmap::mapref::entry::Entry;
 
 use crate::conversation::{Channel, ConversationState};
 use crate::policy::PolicyMemory;
+use crate::quota::{ConversationQuota, QuotaExceeded};
 use crate::signals::Signal;
 
 mod footprint;
@@ -32,7 +33,7 @@ pub struct Conversation {
     bytes: usize,
 }
 
-/// The map is full: no new conversation can start.
+/// The map is full (by count or bytes), or the tenant at its quota: no new conversation can start.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreFull {
     #[error("conversation capacity ({0}) reached")]
@@ -42,6 +43,8 @@ pub enum StoreFull {
          new conversations are refused until others end or expire"
     )]
     Bytes { held: usize, max: usize },
+    #[error(transparent)]
+    TenantQuota(#[from] QuotaExceeded),
 }
 
 pub struct Store {
@@ -52,6 +55,7 @@ pub struct Store {
     /// Sum of the entries' approximate bytes.
     bytes: AtomicUsize,
     max_bytes: usize,
+    quota: Option<Arc<ConversationQuota>>,
 }
 
 impl Store {
@@ -63,6 +67,7 @@ impl Store {
             idle_ttl,
             bytes: AtomicUsize::new(0),
             max_bytes: usize::MAX,
+            quota: None,
         }
     }
 
@@ -86,6 +91,12 @@ impl Store {
         } else {
             self.bytes.fetch_sub(before - now, Ordering::AcqRel);
         }
+    }
+
+    /// Counts each tenant's conversations against `quota` (none: no per-tenant limit).
+    pub fn with_quota(mut self, quota: Option<Arc<ConversationQuota>>) -> Self {
+        self.quota = quota;
+        self
     }
 
     /// Runs `f` on the conversation, starting it on `channel` if it is new.
@@ -119,13 +130,20 @@ impl Store {
                 self.len.fetch_sub(1, Ordering::AcqRel);
                 occupied.into_ref()
             }
-            Entry::Vacant(vacant) => vacant.insert(Conversation {
-                state: ConversationState::new(channel),
-                policy: PolicyMemory::default(),
-                last_signal: None,
-                touched: Instant::now(),
-                bytes: 0,
-            }),
+            Entry::Vacant(vacant) => {
+                if let Some(Err(exceeded)) = self.quota.as_ref().map(|q| q.acquire(&key.tenant_id))
+                {
+                    self.len.fetch_sub(1, Ordering::AcqRel);
+                    return Err(exceeded.into());
+                }
+                vacant.insert(Conversation {
+                    state: ConversationState::new(channel),
+                    policy: PolicyMemory::default(),
+                    last_signal: None,
+                    touched: Instant::now(),
+                    bytes: 0,
+                })
+            }
         };
         entry.touched = Instant::now();
         let result = f(&mut entry);
@@ -148,6 +166,9 @@ impl Store {
             Some((_, conversation)) => {
                 self.len.fetch_sub(1, Ordering::AcqRel);
                 self.bytes.fetch_sub(conversation.bytes, Ordering::AcqRel);
+                if let Some(quota) = &self.quota {
+                    quota.release(&key.tenant_id);
+                }
                 true
             }
             None => false,
@@ -157,11 +178,14 @@ impl Store {
     /// Drops conversations idle for longer than the TTL; returns how many.
     pub fn expire_idle(&self) -> usize {
         let (mut expired, mut freed) = (0, 0);
-        self.map.retain(|_, conversation| {
+        self.map.retain(|key, conversation| {
             let keep = conversation.touched.elapsed() < self.idle_ttl;
             if !keep {
                 expired += 1;
                 freed += conversation.bytes;
+                if let Some(quota) = &self.quota {
+                    quota.release(&key.tenant_id);
+                }
             }
             keep
         });
@@ -238,6 +262,21 @@ mod tests {
         assert!(store.remove(&key("a")));
         assert_eq!(store.bytes(), 2 * empty);
         assert!(store.update(&key("d"), Channel::Chat, |_| ()).is_ok());
+    }
+
+    #[test]
+    fn a_tenant_quota_is_taken_by_starts_and_freed_by_ends_and_expiry() {
+        let config = toml::from_str("max_conversations_per_tenant = 1").unwrap();
+        let quotas = crate::quota::Quotas::new(&config, &Default::default()).unwrap();
+        let store = Store::new(10, Duration::ZERO).with_quota(quotas.conversations());
+        let start = |id| store.update(&key(id), Channel::Chat, |_| ());
+        start("a").unwrap();
+        assert!(matches!(start("b"), Err(StoreFull::TenantQuota(_))));
+        assert_eq!(store.len(), 1, "a refused start holds no place");
+        assert_eq!(store.expire_idle(), 1);
+        start("b").unwrap();
+        assert!(store.remove(&key("b")));
+        start("c").unwrap();
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub const SUBSCRIBERS: &str = "rapport_signal_subscribers";
 pub const SIGNALS: &str = "rapport_signals_total";
 pub const ERRORS: &str = "rapport_errors_total";
 pub const TURN_SECONDS: &str = "rapport_turn_seconds";
+pub const QUOTA_REJECTIONS: &str = "rapport_quota_rejections_total";
 
 /// Serves `/metrics` on `addr` and describes every metric.
 pub fn install(addr: SocketAddr) -> Result<(), String> {
@@ -56,6 +57,10 @@ fn describe() {
         TURN_SECONDS,
         "Time from receiving a customer turn to its assessment"
     );
+    describe_counter!(
+        QUOTA_REJECTIONS,
+        "Turns refused by a per-tenant quota, by kind"
+    );
 }
 
 pub fn set_queue_depth(depth: usize) {
@@ -81,6 +86,16 @@ pub fn signal(kind: &'static str, reason: &'static str) {
 
 pub fn error(code: &'static str) {
     counter!(ERRORS, "code" => code).increment(1);
+}
+
+/// A per-tenant quota refused a turn; `tenant` only when `[quotas] tenant_label` is on.
+pub fn quota_rejected(kind: &'static str, tenant: Option<&str>) {
+    match tenant {
+        Some(tenant) => {
+            counter!(QUOTA_REJECTIONS, "kind" => kind, "tenant" => tenant.to_string()).increment(1)
+        }
+        None => counter!(QUOTA_REJECTIONS, "kind" => kind).increment(1),
+    }
 }
 
 pub fn set_active_conversations(n: usize) {

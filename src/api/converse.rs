@@ -18,7 +18,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tonic::{Status, Streaming};
 
+use super::guard::Caller;
 use super::{convert, status};
+use crate::auth::Scope;
 use crate::conversation::{Speaker, TurnInput};
 use crate::nlu::Scores;
 use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
@@ -52,6 +54,7 @@ enum Step {
 
 pub fn spawn(
     pipeline: Arc<Pipeline>,
+    caller: Caller,
     mut inbound: Streaming<proto::ConverseRequest>,
     shutdown: CancellationToken,
     max_in_flight: usize,
@@ -84,7 +87,7 @@ pub fn spawn(
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
                     Some(Ok(request)) => {
                         let context = replies.context_for(&request, &pipeline);
-                        pending.push_back(prepare(pipeline.clone(), request, context));
+                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request, context));
                     }
                     Some(Err(error)) => {
                         reading = false;
@@ -148,9 +151,11 @@ impl Replies {
     }
 }
 
-/// The concurrent phase: validate, spot resends, score customer turns (with their context).
+/// The concurrent phase: check the caller's grant and quota, validate, spot resends, score
+/// customer turns (with their context).
 async fn prepare(
     pipeline: Arc<Pipeline>,
+    caller: Caller,
     request: proto::ConverseRequest,
     context: Option<Arc<str>>,
 ) -> Step {
@@ -162,6 +167,14 @@ async fn prepare(
                 turn.conversation_id.clone(),
                 turn.turn_id.clone(),
             );
+            if let Err(error) = caller.admit_turn(&pipeline, &tenant_id) {
+                let key = convert::key(tenant_id, conversation_id);
+                return Step::Refused {
+                    key,
+                    turn_id,
+                    error,
+                };
+            }
             let (key, turn) = match convert::turn(turn) {
                 Ok(parts) => parts,
                 Err(error) => {
@@ -197,9 +210,17 @@ async fn prepare(
                 started,
             }
         }
-        Some(converse_request::Kind::End(end)) => Step::End {
-            key: convert::key(end.tenant_id, end.conversation_id),
-        },
+        Some(converse_request::Kind::End(end)) => {
+            let key = convert::key(end.tenant_id, end.conversation_id);
+            match caller.admit(Scope::Converse, &key.tenant_id) {
+                Ok(()) => Step::End { key },
+                Err(error) => Step::Refused {
+                    key,
+                    turn_id: String::new(),
+                    error,
+                },
+            }
+        }
         None => Step::Refused {
             key: convert::key(String::new(), String::new()),
             turn_id: String::new(),

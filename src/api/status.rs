@@ -12,6 +12,8 @@ pub fn code(error: &PipelineError) -> Code {
         PipelineError::NotFound(_) => Code::NotFound,
         PipelineError::Unavailable(_) => Code::Unavailable,
         PipelineError::Internal(_) => Code::Internal,
+        PipelineError::Unauthenticated(_) => Code::Unauthenticated,
+        PipelineError::PermissionDenied(_) => Code::PermissionDenied,
     }
 }
 
@@ -43,12 +45,14 @@ pub fn unreadable_request(error: Status) -> Option<Status> {
     ))
 }
 
-fn code_label(code: Code) -> &'static str {
+pub fn code_label(code: Code) -> &'static str {
     match code {
         Code::InvalidArgument => "invalid_argument",
         Code::ResourceExhausted => "resource_exhausted",
         Code::NotFound => "not_found",
         Code::Unavailable => "unavailable",
+        Code::Unauthenticated => "unauthenticated",
+        Code::PermissionDenied => "permission_denied",
         _ => "internal",
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod eval;
+pub mod hash_token;
 pub mod replay;
 pub mod serve;
 

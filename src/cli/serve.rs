@@ -1,12 +1,26 @@
-//! `rapport serve`: the gRPC server until SIGTERM / Ctrl-C, then a bounded drain.
+//! `rapport serve`: the gRPC server until SIGTERM / Ctrl-C, then a bounded drain. SIGHUP
+//! reloads the tokens of `[auth]` from the config file.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use rapport::auth::Security;
 use rapport::config::Config;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub async fn run(config: Config) -> Result<(), String> {
+pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
+    // First, so a server that must not listen (no [auth] on a public address) stops at once.
+    let security = Security::from_config(&config)?;
+    if security.auth.is_enabled() {
+        tracing::info!("bearer tokens required; SIGHUP reloads [auth]");
+    } else {
+        tracing::warn!("no authentication: every caller may use every tenant");
+    }
+    if let Some(tls) = &config.server.tls {
+        tracing::info!(mutual = tls.client_ca.is_some(), "TLS on");
+    }
+    tokio::spawn(rapport::auth::reload_on_hangup(security.auth.clone(), path));
     if let Some(addr) = config.server.metrics_listen {
         rapport::telemetry::install(addr)?;
         tracing::info!(%addr, "metrics on /metrics");
@@ -22,11 +36,12 @@ pub async fn run(config: Config) -> Result<(), String> {
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     let drain = Duration::from_millis(config.server.drain_timeout_ms);
-    let server = rapport::api::serve(
+    let server = rapport::api::serve_with(
         listener,
         pipeline,
         shutdown.clone(),
         config.server.max_in_flight_per_stream,
+        security,
     );
     tokio::select! {
         result = server => result.map_err(|e| e.to_string()),
