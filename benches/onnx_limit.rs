@@ -99,8 +99,16 @@ struct Measured {
 }
 
 impl Measured {
-    fn percentiles(&self) -> Option<Percentiles> {
-        Percentiles::of(&mut self.per_call_ms.clone())
+    /// p50, p90, p99 and max per call, ms, formatted; `-` when nothing was measured.
+    fn cells(&self) -> [String; 4] {
+        match Percentiles::of(&mut self.per_call_ms.clone()) {
+            Some(p) => [p.p50, p.p90, p.p99, p.max].map(|ms| format!("{ms:.2}")),
+            None => std::array::from_fn(|_| "-".into()),
+        }
+    }
+
+    fn others(&self) -> String {
+        self.others.map_or("-".into(), |c| format!("{c:.2}"))
     }
 }
 
@@ -109,30 +117,18 @@ fn others(cpu: Option<CpuUse>) -> Option<f64> {
 }
 
 fn result_line(label: &str, m: &Measured, extra: &str) {
-    let others = m.others.map_or("-".into(), |c| format!("{c:.2}"));
-    let p = m.percentiles();
-    let ms = |f: fn(&Percentiles) -> f64| p.as_ref().map_or("-".into(), |p| format!("{:.2}", f(p)));
+    let [p50, p90, p99, max] = m.cells();
     println!(
-        "RESULT\t{label}\t{:.0}\t-\t{}\t{}\t{}\t{}\tnone\t-\t{extra} cpu_others={others}",
+        "RESULT\t{label}\t{:.0}\t-\t{p50}\t{p90}\t{p99}\t{max}\tnone\t-\t{extra} cpu_others={}",
         m.items_per_s,
-        ms(|p| p.p50),
-        ms(|p| p.p90),
-        ms(|p| p.p99),
-        ms(|p| p.max),
+        m.others()
     );
 }
 
 fn table_row(name: &str, m: &Measured) {
-    let p = m.percentiles();
-    let ms = |f: fn(&Percentiles) -> f64| p.as_ref().map_or(f64::NAN, f);
-    println!(
-        "  {name:<46} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>13}",
-        m.items_per_s,
-        ms(|p| p.p50),
-        ms(|p| p.p99),
-        ms(|p| p.max),
-        m.others.map_or("-".into(), |c| format!("{c:.2}"))
-    );
+    let [p50, _, p99, max] = m.cells();
+    let (rate, others) = (m.items_per_s, m.others());
+    println!("  {name:<46} {rate:>10.0} {p50:>9} {p99:>9} {max:>9} {others:>13}");
 }
 
 /// The model rows.
@@ -198,11 +194,8 @@ fn direct(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
     };
     let mut rng = Rng::new(7);
     let mut step = |row: Row, model: &mut Model| -> Result<usize, BoxError> {
-        let mut draw = |n: usize| -> Vec<_> {
-            (0..n)
-                .map(|_| &encoded[rng.below(encoded.len())])
-                .collect()
-        };
+        let mut draw =
+            |n: usize| -> Vec<_> { (0..n).map(|_| &encoded[rng.below(encoded.len())]).collect() };
         match row {
             Row::Naive(n) => {
                 Backend::infer(model, &draw(n))?;
@@ -241,7 +234,11 @@ fn direct(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
     println!("   others: CPU used by other processes meanwhile)");
     println!();
     for (name, m) in &rows {
-        result_line(&format!("onnx: {name}"), m, &format!("threads={}", o.config.threads));
+        result_line(
+            &format!("onnx: {name}"),
+            m,
+            &format!("threads={}", o.config.threads),
+        );
     }
     for (limit, row) in [("naive", Row::Naive(batch)), ("sorted", Row::Sorted(batch))] {
         let name = row.name();

@@ -24,7 +24,7 @@
 #   benches/run.sh
 #   SLICES=2 SLICE_SECONDS=4 HOLD_STREAMS=2000 FILL_CONVERSATIONS=20000 benches/run.sh   # quicker
 #   BASELINE_RAPPORT=/path/to/older/rapport benches/run.sh   # also an older build, same config
-#   CORPORA=real PYTHON_BASELINES=0 HOLD_STREAMS=0 FILL_CONVERSATIONS=0 benches/run.sh  # tuning
+#   CORPORA=real ONNX_FULL=0 PYTHON_BASELINES=0 HOLD_STREAMS=0 FILL_CONVERSATIONS=0 benches/run.sh  # tuning
 #
 # Needs .venv with onnxruntime, grpcio, grpcio-tools, tokenizers, numpy (benches/baseline/README.md).
 
@@ -40,9 +40,11 @@ PYTHON=${PYTHON:-.venv/bin/python}
 PYTHON_BASELINES=${PYTHON_BASELINES:-1}
 BASELINE_RAPPORT=${BASELINE_RAPPORT:-}
 CORPORA=${CORPORA:-hand real}
+ONNX_FULL=${ONNX_FULL:-1} # 0 skips the every-row ONNX tables
 OUT=${RAPPORT_BENCH_OUT:-$(mktemp -d -t rapport-bench.XXXXXX)}
 mkdir -p "$OUT"
-LOAD=target/release/examples/rapport-load
+BIN=${CARGO_TARGET_DIR:-target}/release
+LOAD=$BIN/examples/rapport-load
 RESULTS="$OUT/results.tsv" # one RESULT line per run
 : >"$RESULTS"
 
@@ -129,7 +131,7 @@ metrics_listen = "127.0.0.1:$metrics"
 capacity = 250000
 ${2:-}
 EOF
-    RUST_LOG=warn "${3:-target/release/rapport}" serve --config "$config" >"$OUT/rapport-$1.log" 2>&1 &
+    RUST_LOG=warn "${3:-$BIN/rapport}" serve --config "$config" >"$OUT/rapport-$1.log" 2>&1 &
     RAPPORT_PID=$!
     PIDS+=("$RAPPORT_PID")
     wait_port "$port" "$RAPPORT_PID"
@@ -168,10 +170,12 @@ limit() { # corpus tag args... -> onnx rows as "<row>, <corpus> [tag]", limits a
 }
 
 # ------------------------------------------------------------------------------------------
-for c in $CORPORA; do
-    say "ONNX limits, every row, corpus $c (no server running)"
-    limit "$c" full --seconds 4
-done
+if [[ $ONNX_FULL == 1 ]]; then
+    for c in $CORPORA; do
+        say "ONNX limits, every row, corpus $c (no server running)"
+        limit "$c" full --seconds 4
+    done
+fi
 
 say "servers: rapport (shipped defaults)${BASELINE_RAPPORT:+, $BASELINE_RAPPORT}, Python baselines: $PYTHON_BASELINES"
 start_rapport main

@@ -72,7 +72,8 @@ pub fn length_summary(lengths: &[usize]) -> String {
     let Some(&max) = sorted.last() else {
         return "empty".into();
     };
-    let rank = |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+    let rank =
+        |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
     let mean = sorted.iter().sum::<usize>() as f64 / sorted.len() as f64;
     format!(
         "mean {mean:.1}, median {}, p90 {}, {}–{max}",

@@ -8,7 +8,7 @@ use rapport::proto::{self, converse_response, rapport_client::RapportClient};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::report::{Stats, mib, print_result, print_table, rss_kib, scrape};
+use crate::report::{Stats, head_rows, print_result, print_table, rss_kib, rss_row, scrape};
 use crate::support::{CpuUse, Rng, cpu_sample, cpu_use};
 use crate::{Args, BoxError, code_name, connect, connections_for, customer_turn, run_id};
 
@@ -134,47 +134,39 @@ pub async fn run(args: &Args, corpus: Arc<Vec<String>>) -> Result<(), BoxError> 
             args.label
         ),
         &[
-            ("target", args.target.clone()),
-            (
-                "streams / connections",
-                format!("{streams} / {}", channels.len()),
-            ),
-            (
-                "turns answered",
-                format!(
-                    "{} in {secs:.1} s ({:.0} turns/s)",
-                    stats.turns_done,
-                    stats.turns_done as f64 / secs
+            head_rows(&args.target, streams, channels.len()),
+            vec![
+                (
+                    "turns answered",
+                    format!(
+                        "{} in {secs:.1} s ({:.0} turns/s)",
+                        stats.turns_done,
+                        stats.turns_done as f64 / secs
+                    ),
                 ),
-            ),
-            (
-                "conversations tracked",
-                format!(
-                    "{tracked} (server gauge {} → {})",
-                    gauges(&gauges_before),
-                    gauges(&gauges_after)
+                (
+                    "conversations tracked",
+                    format!(
+                        "{tracked} (server gauge {} → {})",
+                        gauges(&gauges_before),
+                        gauges(&gauges_after)
+                    ),
                 ),
-            ),
-            (
-                "GetConversation sample held",
-                format!("{held_ok} of {sample}"),
-            ),
-            ("errors", stats.error_summary()),
-            (
-                "server RSS",
-                format!(
-                    "{} MiB before, {} MiB after",
-                    mib(rss_before),
-                    mib(rss_after)
+                (
+                    "GetConversation sample held",
+                    format!("{held_ok} of {sample}"),
                 ),
-            ),
-            (
-                "per tracked conversation",
-                per_conversation.map_or("-".into(), |b| {
-                    format!("{b:.0} bytes ({:.2} KiB)", b / 1024.0)
-                }),
-            ),
-        ],
+                ("errors", stats.error_summary()),
+                rss_row(rss_before, rss_after),
+                (
+                    "per tracked conversation",
+                    per_conversation.map_or("-".into(), |b| {
+                        format!("{b:.0} bytes ({:.2} KiB)", b / 1024.0)
+                    }),
+                ),
+            ],
+        ]
+        .concat(),
     );
     print_result(
         &args.label,
@@ -191,4 +183,3 @@ pub async fn run(args: &Args, corpus: Arc<Vec<String>>) -> Result<(), BoxError> 
     );
     Ok(())
 }
-

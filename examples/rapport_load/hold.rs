@@ -12,7 +12,9 @@ use tonic::transport::Channel;
 
 use crate::report::{Stats, mib, percentiles, print_result, print_table, rss_kib, scrape};
 use crate::support::{Percentiles, Rng};
-use crate::{Args, BoxError, code_name, connect, connections_for, customer_turn, end_request, run_id};
+use crate::{
+    Args, BoxError, code_name, connect, connections_for, customer_turn, end_request, run_id,
+};
 
 struct Held {
     index: usize,
@@ -226,7 +228,7 @@ pub async fn run(args: &Args, corpus: Arc<Vec<String>>, n: usize) -> Result<(), 
     tokio::time::sleep(Duration::from_millis(500)).await;
     let gauges_closed = scrape(&args.metrics, &["rapport_active_streams"]).await;
 
-    let latency = percentiles(&mut stats.latencies_us);
+    let latency = percentiles(&stats.latencies_us);
     let lat = |f: fn(&Percentiles) -> f64| {
         latency
             .as_ref()

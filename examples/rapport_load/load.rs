@@ -11,10 +11,13 @@ use tokio_stream::wrappers::{ReceiverStream, UnboundedReceiverStream};
 use tonic::transport::Channel;
 
 use crate::report::{
-    SERVER_SUMS, ServerView, Stats, mib, percentiles, print_result, print_table, rss_kib, scrape,
+    SERVER_SUMS, ServerView, Stats, head_rows, percentiles, print_result, print_table, rss_kib,
+    rss_row, scrape,
 };
 use crate::support::{CpuUse, Percentiles, Rng, cpu_sample, cpu_use};
-use crate::{Args, BoxError, code_name, connect, connections_for, customer_turn, end_request, run_id};
+use crate::{
+    Args, BoxError, code_name, connect, connections_for, customer_turn, end_request, run_id,
+};
 
 /// What a response in a stream's ordered reply sequence answers.
 enum Sent {
@@ -94,7 +97,7 @@ pub async fn run(args: &Args, corpus: Arc<Vec<String>>) -> Result<(), BoxError> 
     let measured = window.end.duration_since(window.warm).as_secs_f64();
     let turns_per_s = stats.turns_done as f64 / measured;
     let signals_per_s = stats.signals as f64 / measured;
-    let latency = percentiles(&mut stats.latencies_us);
+    let latency = percentiles(&stats.latencies_us);
     let mode = if args.rate > 0.0 {
         format!("offered {:.0} turns/s", args.rate)
     } else {
@@ -108,47 +111,39 @@ pub async fn run(args: &Args, corpus: Arc<Vec<String>>) -> Result<(), BoxError> 
     print_table(
         &format!("rapport-load: {} ({mode})", args.label),
         &[
-            ("target", args.target.clone()),
-            (
-                "streams / connections",
-                format!("{streams} / {}", channels.len()),
-            ),
-            (
-                "conversations",
-                format!(
-                    "{} live, {turns} turns each",
-                    (args.conversations / streams).max(1) * streams
+            head_rows(&args.target, streams, channels.len()),
+            vec![
+                (
+                    "conversations",
+                    format!(
+                        "{} live, {turns} turns each",
+                        (args.conversations / streams).max(1) * streams
+                    ),
                 ),
-            ),
-            (
-                "measured",
-                format!("{measured:.1} s after {:.1} s warm-up", args.warmup),
-            ),
-            ("turns sent (all)", sent_total.to_string()),
-            ("turns/s", format!("{turns_per_s:.0}")),
-            ("signals/s", format!("{signals_per_s:.1}")),
-            ("latency p50", lat(|p| p.p50)),
-            ("latency p90", lat(|p| p.p90)),
-            ("latency p99", lat(|p| p.p99)),
-            ("latency max", lat(|p| p.max)),
-            ("errors", stats.error_summary()),
-            (
-                "server RSS",
-                format!(
-                    "{} MiB before, {} MiB after",
-                    mib(rss_before),
-                    mib(rss_after)
+                (
+                    "measured",
+                    format!("{measured:.1} s after {:.1} s warm-up", args.warmup),
                 ),
-            ),
-            (
-                "server metrics (whole run)",
-                server.as_ref().map_or("-".into(), ServerView::describe),
-            ),
-            (
-                "CPU (measured window)",
-                cpu.as_ref().map_or("-".into(), CpuUse::describe),
-            ),
-        ],
+                ("turns sent (all)", sent_total.to_string()),
+                ("turns/s", format!("{turns_per_s:.0}")),
+                ("signals/s", format!("{signals_per_s:.1}")),
+                ("latency p50", lat(|p| p.p50)),
+                ("latency p90", lat(|p| p.p90)),
+                ("latency p99", lat(|p| p.p99)),
+                ("latency max", lat(|p| p.max)),
+                ("errors", stats.error_summary()),
+                rss_row(rss_before, rss_after),
+                (
+                    "server metrics (whole run)",
+                    server.as_ref().map_or("-".into(), ServerView::describe),
+                ),
+                (
+                    "CPU (measured window)",
+                    cpu.as_ref().map_or("-".into(), CpuUse::describe),
+                ),
+            ],
+        ]
+        .concat(),
     );
     let mut extra = format!("streams={streams}");
     if let Some(cpu) = &cpu {
@@ -290,16 +285,7 @@ impl StreamLoad {
             sent_turns += 1;
             if turn + 1 == self.turns {
                 slots[slot] = (generation + 1, 0);
-                let Ok(permit) = permits.acquire().await else {
-                    break;
-                };
-                permit.forget();
-                let _ = sent_tx.send(Sent::End);
-                if requests
-                    .send(end_request(&self.tenant, &conversation))
-                    .await
-                    .is_err()
-                {
+                if !send_end(&requests, &permits, &sent_tx, &self.tenant, &conversation).await {
                     break 'send;
                 }
             } else {
@@ -312,16 +298,7 @@ impl StreamLoad {
                 continue;
             }
             let conversation = format!("{}-{slot}-{generation}", self.prefix);
-            let Ok(permit) = permits.acquire().await else {
-                break;
-            };
-            permit.forget();
-            let _ = sent_tx.send(Sent::End);
-            if requests
-                .send(end_request(&self.tenant, &conversation))
-                .await
-                .is_err()
-            {
+            if !send_end(&requests, &permits, &sent_tx, &self.tenant, &conversation).await {
                 break;
             }
         }
@@ -333,4 +310,23 @@ impl StreamLoad {
         }
         (stats, sent_turns)
     }
+}
+
+/// Ends a conversation within the stream's window; false once the stream is gone.
+async fn send_end(
+    requests: &mpsc::Sender<proto::ConverseRequest>,
+    permits: &Semaphore,
+    sent: &mpsc::UnboundedSender<Sent>,
+    tenant: &str,
+    conversation: &str,
+) -> bool {
+    let Ok(permit) = permits.acquire().await else {
+        return false;
+    };
+    permit.forget();
+    let _ = sent.send(Sent::End);
+    requests
+        .send(end_request(tenant, conversation))
+        .await
+        .is_ok()
 }

@@ -205,4 +205,3 @@ pub fn end_request(tenant: &str, conversation: &str) -> proto::ConverseRequest {
 pub fn code_name(code: i32) -> String {
     format!("{:?}", tonic::Code::from_i32(code))
 }
-

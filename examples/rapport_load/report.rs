@@ -45,7 +45,10 @@ impl Stats {
 
 /// Percentiles of latencies kept in microseconds.
 pub fn percentiles(latencies_us: &[u32]) -> Option<Percentiles> {
-    let mut ms: Vec<f64> = latencies_us.iter().map(|&us| f64::from(us) / 1000.0).collect();
+    let mut ms: Vec<f64> = latencies_us
+        .iter()
+        .map(|&us| f64::from(us) / 1000.0)
+        .collect();
     Percentiles::of(&mut ms)
 }
 
@@ -92,8 +95,6 @@ pub async fn scrape(addr: &Option<String>, names: &[&str]) -> Vec<(String, f64)>
         .collect()
 }
 
-/// CPU time from /proc, in clock ticks (100 per second): the whole machine, this process and
-
 /// Histogram sums and counts the server exports; their deltas over a run say where its time went.
 pub const SERVER_SUMS: &[&str] = &[
     "rapport_batch_size_sum",
@@ -116,7 +117,11 @@ pub struct ServerView {
 }
 
 impl ServerView {
-    pub fn between(before: &[(String, f64)], after: &[(String, f64)], wall_secs: f64) -> Option<Self> {
+    pub fn between(
+        before: &[(String, f64)],
+        after: &[(String, f64)],
+        wall_secs: f64,
+    ) -> Option<Self> {
         let delta = |name: &str| -> Option<f64> {
             let get = |v: &[(String, f64)]| v.iter().find(|(n, _)| n == name).map(|(_, x)| *x);
             Some(get(after)? - get(before).unwrap_or(0.0))
@@ -162,6 +167,23 @@ impl ServerView {
             self.server_turn_ms
         )
     }
+}
+
+/// The rows a load or fill table starts with.
+pub fn head_rows(target: &str, streams: usize, connections: usize) -> Vec<(&'static str, String)> {
+    vec![
+        ("target", target.to_string()),
+        (
+            "streams / connections",
+            format!("{streams} / {connections}"),
+        ),
+    ]
+}
+
+/// The server's RSS before and after a run.
+pub fn rss_row(before: Option<u64>, after: Option<u64>) -> (&'static str, String) {
+    let change = format!("{} MiB before, {} MiB after", mib(before), mib(after));
+    ("server RSS", change)
 }
 
 pub fn print_table(title: &str, rows: &[(&str, String)]) {

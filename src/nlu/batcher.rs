@@ -170,7 +170,11 @@ impl<J> Drop for CloseOnExit<'_, J> {
     }
 }
 
-fn run<B: Backend>(mut backend: B, shared: &Shared<Job<B::Input, B::Output>>, config: &BatchConfig) {
+fn run<B: Backend>(
+    mut backend: B,
+    shared: &Shared<Job<B::Input, B::Output>>,
+    config: &BatchConfig,
+) {
     let _close = CloseOnExit(shared);
     let limits = config.limits();
     let max_wait = Duration::from_micros(config.max_wait_us);
@@ -198,7 +202,10 @@ fn run<B: Backend>(mut backend: B, shared: &Shared<Job<B::Input, B::Output>>, co
             batch
         };
         if batch.dropped > 0 {
-            tracing::debug!(dropped = batch.dropped, "dropped requests whose callers left");
+            tracing::debug!(
+                dropped = batch.dropped,
+                "dropped requests whose callers left"
+            );
         }
         if !batch.jobs.is_empty() {
             score(&mut backend, batch);
@@ -316,6 +323,11 @@ mod tests {
         }
     }
 
+    /// What the caller receives; panics if it was an error.
+    fn answer(answer: Answer<usize>) -> usize {
+        answer.blocking_recv().unwrap().unwrap()
+    }
+
     fn config() -> BatchConfig {
         BatchConfig {
             max_batch: 4,
@@ -335,9 +347,9 @@ mod tests {
             .map(|(id, tokens)| (id, h.say(id, tokens)))
             .collect();
         h.release();
-        assert_eq!(first.blocking_recv().unwrap().unwrap(), 0);
-        for (id, answer) in answers {
-            assert_eq!(answer.blocking_recv().unwrap().unwrap(), id, "answer to {id}");
+        assert_eq!(answer(first), 0);
+        for (id, reply) in answers {
+            assert_eq!(answer(reply), id, "answer to {id}");
         }
         assert_eq!(h.batches.recv().unwrap(), [1, 3, 5]);
         assert_eq!(h.batches.recv().unwrap(), [2, 4, 6]);
@@ -357,9 +369,9 @@ mod tests {
         let answers: Vec<_> = (1..=6).map(|id| (id, h.say(id, 10))).collect();
         assert_eq!(h.batcher.depth(), 6);
         h.release();
-        first.blocking_recv().unwrap().unwrap();
-        for (id, answer) in answers {
-            assert_eq!(answer.blocking_recv().unwrap().unwrap(), id);
+        answer(first);
+        for (id, reply) in answers {
+            assert_eq!(answer(reply), id);
         }
         assert_eq!(h.batches.recv().unwrap(), [1, 2, 3, 4]);
         assert_eq!(h.batches.recv().unwrap(), [5, 6]);
@@ -374,11 +386,11 @@ mod tests {
         let long = h.say(1, 120);
         let short: Vec<_> = (2..=9).map(|id| h.say(id, 8)).collect();
         h.release();
-        first.blocking_recv().unwrap().unwrap();
-        assert_eq!(long.blocking_recv().unwrap().unwrap(), 1);
+        answer(first);
+        assert_eq!(answer(long), 1);
         assert_eq!(h.batches.recv().unwrap(), [1]);
-        for answer in short {
-            answer.blocking_recv().unwrap().unwrap();
+        for (id, reply) in (2..=9).zip(short) {
+            assert_eq!(answer(reply), id);
         }
     }
 
@@ -399,11 +411,11 @@ mod tests {
             Err(NluError::Overloaded)
         ));
         h.release();
-        first.blocking_recv().unwrap().unwrap();
-        assert_eq!(a.blocking_recv().unwrap().unwrap(), 1);
-        assert_eq!(b.blocking_recv().unwrap().unwrap(), 2);
+        answer(first);
+        assert_eq!(answer(a), 1);
+        assert_eq!(answer(b), 2);
         // Room again once the queue has drained.
-        assert_eq!(h.say(4, 8).blocking_recv().unwrap().unwrap(), 4);
+        assert_eq!(answer(h.say(4, 8)), 4);
     }
 
     #[test]
@@ -414,9 +426,9 @@ mod tests {
         drop(h.say(2, 8));
         let also_kept = h.say(3, 8);
         h.release();
-        first.blocking_recv().unwrap().unwrap();
-        assert_eq!(kept.blocking_recv().unwrap().unwrap(), 1);
-        assert_eq!(also_kept.blocking_recv().unwrap().unwrap(), 3);
+        answer(first);
+        assert_eq!(answer(kept), 1);
+        assert_eq!(answer(also_kept), 3);
         assert_eq!(h.batches.recv().unwrap(), [1, 3]);
         assert_eq!(h.batcher.depth(), 0);
     }

@@ -61,7 +61,10 @@ pub fn next_batch<T: Pending>(queue: &mut VecDeque<T>, limits: &Limits) -> Batch
     let mut order: Vec<usize> = (0..queue.len()).collect();
     order.sort_by_key(|&i| (queue[i].tokens(), i));
     let lengths: Vec<usize> = order.iter().map(|&i| queue[i].tokens()).collect();
-    let oldest = order.iter().position(|&i| i == 0).expect("position 0 is queued");
+    let oldest = order
+        .iter()
+        .position(|&i| i == 0)
+        .expect("position 0 is queued");
     let (start, end) = group_holding(&lengths, oldest, limits);
     let mut take = vec![false; queue.len()];
     for &i in &order[start..end] {
@@ -227,7 +230,10 @@ mod tests {
         for round in 0..5 {
             let batch = next_batch(&mut q, &LIMITS);
             let oldest = batch.jobs.iter().map(|j| j.id).min().unwrap();
-            assert!(q.iter().all(|j| j.id > oldest), "round {round}: an older one was left");
+            assert!(
+                q.iter().all(|j| j.id > oldest),
+                "round {round}: an older one was left"
+            );
             if ids(&batch).contains(&2) {
                 served_at = Some(round);
                 break;
