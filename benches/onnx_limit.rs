@@ -17,7 +17,12 @@
 //! cargo bench --bench onnx_limit                        # both, 10 s a row, benches/corpus.txt
 //! cargo bench --bench onnx_limit -- --corpus target/bench/corpus-real.txt --seconds 5
 //! cargo bench --bench onnx_limit -- --quick --seconds 3   # only the naive and sorted rows
+//! cargo bench --bench onnx_limit -- --cost --corpus target/bench/corpus-real.txt
 //! ```
+//!
+//! `--cost` times runs of 1–32 rows × 8–48 tokens (utterances of exactly that length) and fits
+//! run time = fixed + per-token × rows × width; fixed ÷ per-token is the batcher's
+//! `run_overhead_tokens`.
 //!
 //! Prints a table, tab-separated `RESULT` lines (same columns as `rapport-load`), and
 //! `LIMIT\tnaive\t<utterances/s>\t<row>` and `LIMIT\tsorted\t…`: the figures the server is held to.
@@ -44,6 +49,8 @@ struct Options {
     /// Only the naive and length-sorted rows the limits are taken from, for short repeated
     /// probes between load runs.
     quick: bool,
+    /// Time runs of rows × width and fit the fixed cost of a run (`run_overhead_tokens`).
+    cost: bool,
 }
 
 fn options() -> Result<Options, BoxError> {
@@ -56,6 +63,7 @@ fn options() -> Result<Options, BoxError> {
         concurrency: 64,
         only: None,
         quick: false,
+        cost: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -69,6 +77,7 @@ fn options() -> Result<Options, BoxError> {
             "--concurrency" => o.concurrency = value()?.parse()?,
             "--only" => o.only = Some(value()?),
             "--quick" => o.quick = true,
+            "--cost" => o.cost = true,
             // `cargo bench` passes --bench; anything else is a filter we do not use.
             _ => {}
         }
@@ -79,6 +88,9 @@ fn options() -> Result<Options, BoxError> {
 fn main() -> Result<(), BoxError> {
     let o = options()?;
     let corpus = load_corpus(&o.corpus)?;
+    if o.cost {
+        return cost(&o, &corpus);
+    }
     match o.only.as_deref() {
         Some("nlu") => crate_nlu(&o, corpus),
         Some("ort") => direct(&o, &corpus),
@@ -380,6 +392,59 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
         &format!("crate Nlu ({concurrency} in flight, batch ≤ {})", o.batch),
         &m,
         &format!("threads={}", o.config.threads),
+    );
+    Ok(())
+}
+
+/// Run time by rows × width, and the least-squares fit time = fixed + per_token × padded tokens.
+fn cost(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
+    let (encoder, mut model, _spec) = load_parts(&o.config)?;
+    let encoded = corpus
+        .iter()
+        .map(|t| encoder.encode(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    println!(
+        "ms per model run (median), {} intra-op threads",
+        o.config.threads
+    );
+    let rows = [1, 2, 4, 8, 16, 32];
+    println!(
+        "  {:>6} {}",
+        "width",
+        rows.map(|r| format!("{:>8}", format!("{r} rows"))).join("")
+    );
+    let mut points = Vec::new();
+    for width in [8, 16, 32, 48] {
+        let pool: Vec<_> = encoded.iter().filter(|e| e.tokens() == width).collect();
+        if pool.is_empty() {
+            continue;
+        }
+        let mut line = format!("  {width:>6}");
+        for r in rows {
+            let batch: Vec<_> = (0..r).map(|i| pool[i % pool.len()]).collect();
+            let m = measure(0.4 * o.seconds / 10.0, || {
+                Backend::infer(&mut model, &batch)?;
+                Ok(1)
+            })?;
+            let median = Percentiles::of(&mut m.per_call_ms.clone()).map_or(f64::NAN, |p| p.p50);
+            line.push_str(&format!("{median:>8.2}"));
+            points.push(((r * width) as f64, median));
+        }
+        println!("{line}");
+    }
+    let n = points.len() as f64;
+    let (sx, sy) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (mx, my) = (sx / n, sy / n);
+    let sxy: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let sxx: f64 = points.iter().map(|(x, _)| (x - mx).powi(2)).sum();
+    let per_token = sxy / sxx;
+    let fixed = my - per_token * mx;
+    println!(
+        "fit: {fixed:.3} ms a run + {:.2} µs a padded token: run_overhead_tokens ≈ {:.0}",
+        per_token * 1000.0,
+        fixed / per_token
     );
     Ok(())
 }
