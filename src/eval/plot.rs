@@ -43,8 +43,8 @@ pub fn write(dir: &Path, report: &Report) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Three dialogues labelled `should_escalate` and three not, each with at least three scored
-/// customer turns, in the order of a hash of their ids (so: spread over sources, the same on
-/// every run).
+/// customer turns, in the order of a hash of their ids (the same on every run, and not just
+/// the first lines of the first file).
 pub fn pick_examples(dialogues: &[DialogueOutcome]) -> Vec<&DialogueOutcome> {
     let mut candidates: Vec<&DialogueOutcome> = dialogues
         .iter()
