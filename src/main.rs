@@ -1,21 +1,27 @@
-//! The `rapport` command: `serve`, `assess` and `replay`.
+//! The `rapport` command: `serve`, `assess`, `replay` and `config`.
 
 mod cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
     version,
-    about = "Streaming sentiment and escalation signals for chatbot conversations"
+    about = "Streaming sentiment and escalation signals for chatbot conversations",
+    after_help = "Every configuration key can be set by `--set section.key=value` or the environment \
+variable RAPPORT_SECTION__KEY (e.g. RAPPORT_NLU__BATCH__MAX_BATCH=16); precedence: \
+flag > environment > file > default. `rapport config` prints the result."
 )]
 struct Args {
     /// TOML configuration; built-in defaults when absent.
     #[arg(long, short, global = true, env = "RAPPORT_CONFIG")]
     config: Option<PathBuf>,
+    /// Sets any configuration key over the file and the environment (repeatable).
+    #[arg(long = "set", global = true, value_name = "SECTION.KEY=VALUE")]
+    set: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,6 +39,8 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Print the effective configuration (file, environment and flags) as TOML, secrets masked.
+    Config,
 }
 
 fn main() -> ExitCode {
@@ -43,14 +51,21 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
-    let result = rapport::config::Config::load(args.config.as_deref()).and_then(|config| {
+    let matches = cli::flags::augment(Args::command()).get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let result = cli::flags::overrides(&matches, &args.set).and_then(|overrides| {
+        let config = rapport::config::Config::layered(args.config.as_deref(), &overrides)?;
+        if let Command::Config = args.command {
+            print!("{}", rapport::config::show::effective_toml(&config)?);
+            return Ok(());
+        }
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
         runtime.block_on(async {
             match args.command {
                 Command::Serve => cli::serve::run(config).await,
                 Command::Assess { text } => cli::assess::run(config, &text).await,
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
+                Command::Config => Ok(()),
             }
         })
     });

@@ -1,6 +1,7 @@
 //! The subcommands of the `rapport` binary.
 
 pub mod assess;
+pub mod flags;
 pub mod replay;
 pub mod serve;
 

@@ -16,7 +16,7 @@ use super::model::Model;
 use super::{NluError, Scores};
 use crate::telemetry;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BatchConfig {
     /// Most utterances in one model run.
