@@ -2,8 +2,10 @@
 //!
 //! The pipeline, one module per stage: [`api`] (gRPC) → [`nlu`] (tokenize, batch, infer) →
 //! [`conversation`] (pure state machine) → [`policy`] (decide) → [`signals`] (fan-out, sinks).
-//! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map.
+//! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map;
+//! [`admin`] serves `/metrics` and the supervisor page.
 
+pub mod admin;
 pub mod api;
 pub mod config;
 pub mod conversation;
