@@ -2,8 +2,18 @@
 
 use super::Config;
 
-/// Keys whose values are never printed: any key whose name contains one of these.
-const SECRET_WORDS: &[&str] = &["secret", "token", "password", "sha256"];
+/// Keys whose values are never printed: any key with one of these among its `_`-separated
+/// words (`secret`, `auth_token`, `tokens`, `password_file`…), unless its value is a number or a
+/// boolean (`max_batch_tokens = 4096` is a size, not a secret).
+const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "password",
+    "passwords",
+    "sha256",
+];
 
 /// The effective configuration as TOML, every secret replaced by `"***"`.
 pub fn effective_toml(config: &Config) -> Result<String, String> {
@@ -12,13 +22,19 @@ pub fn effective_toml(config: &Config) -> Result<String, String> {
     toml::to_string_pretty(&value).map_err(|e| e.to_string())
 }
 
-/// Replaces the value of every secret-named key, at any depth, by `"***"`.
+/// Replaces the value of every secret-named key, at any depth, by `"***"`, and prints `f32`
+/// settings as written (`0.3`, not `0.30000001192092896`).
 pub fn mask(value: &mut toml::Value) {
     match value {
         toml::Value::Table(table) => {
             for (key, value) in table.iter_mut() {
                 let key = key.to_lowercase();
-                if SECRET_WORDS.iter().any(|word| key.contains(word)) {
+                let secret = key.split('_').any(|word| SECRET_WORDS.contains(&word));
+                let scalar = matches!(
+                    value,
+                    toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_)
+                );
+                if secret && !scalar {
                     *value = toml::Value::String("***".into());
                 } else {
                     mask(value);
@@ -26,6 +42,9 @@ pub fn mask(value: &mut toml::Value) {
             }
         }
         toml::Value::Array(items) => items.iter_mut().for_each(mask),
+        toml::Value::Float(x) if f64::from(*x as f32) == *x => {
+            *x = (*x as f32).to_string().parse().unwrap_or(*x);
+        }
         _ => {}
     }
 }
@@ -59,6 +78,8 @@ mod tests {
         ] {
             assert!(text.contains(key), "missing {key} in\n{text}");
         }
+        assert!(text.contains("low_intent_confidence = 0.3\n"), "{text}");
+        assert!(text.contains("max_batch_tokens = 4096"), "{text}");
         let back: Config = toml::from_str(&text).unwrap();
         assert_eq!(back.server.listen, Config::default().server.listen);
     }
