@@ -1,12 +1,17 @@
 //! The TOML configuration: every section optional, defaults that run with the model in
 //! `models/`. Unknown keys are errors, so a typo never silently falls back to a default, and
-//! every value is range-checked at load (`validate`).
+//! every value is range-checked at load (`validate`). Environment variables and flags are
+//! layered over the file ([`overrides`]).
+
+pub mod flags;
+pub mod overrides;
+pub mod show;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthConfig, TlsConfig};
 use crate::conversation::StateConfig;
@@ -16,7 +21,7 @@ use crate::quota::{QuotaConfig, QuotaLimits};
 
 mod validate;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
@@ -34,7 +39,7 @@ pub struct Config {
     pub quotas: QuotaConfig,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
     /// gRPC address.
@@ -61,7 +66,7 @@ impl Default for ServerConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
     /// Most conversations held at once; new ones are refused beyond it.
@@ -83,13 +88,15 @@ impl Default for StoreConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SignalsConfig {
     /// Signals kept for subscribers that reconnect with `from_sequence`.
     pub replay_capacity: usize,
     /// Append every signal to this JSON-lines file.
     pub audit_file: Option<PathBuf>,
+    /// `[[signals.webhooks]]`: POST signals to these URLs (see `signals::webhook`).
+    pub webhooks: Vec<crate::signals::webhook::WebhookConfig>,
 }
 
 impl Default for SignalsConfig {
@@ -97,11 +104,12 @@ impl Default for SignalsConfig {
         Self {
             replay_capacity: 10_000,
             audit_file: None,
+            webhooks: Vec::new(),
         }
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TenantConfig {
     pub policy: toml::Table,
@@ -121,6 +129,33 @@ impl Config {
         config
             .validate()
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        config.policy_book()?;
+        config.quota_book()?;
+        Ok(config)
+    }
+
+    /// The file (if any) with `overrides` set over it, in order (later wins), then checked.
+    pub fn layered(path: Option<&Path>, overrides: &[overrides::Override]) -> Result<Self, String> {
+        let mut table = match path {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| toml::from_str::<toml::Table>(&text).map_err(|e| e.to_string()))
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+            None => toml::Table::new(),
+        };
+        for item in overrides {
+            overrides::apply(&mut table, item)?;
+        }
+        let config: Self = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                let origin = path.map_or("configuration".into(), |p| p.display().to_string());
+                format!("{origin} with flags and RAPPORT_* variables: {e}")
+            })?;
+        config.validate().map_err(|e| {
+            let origin = path.map_or("configuration".into(), |p| p.display().to_string());
+            format!("{origin}: {e}")
+        })?;
         config.policy_book()?;
         config.quota_book()?;
         Ok(config)
@@ -156,6 +191,35 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/rapport.toml");
         let config = Config::load(Some(&path)).unwrap();
         assert!(config.policy_book().is_ok());
+    }
+
+    #[test]
+    fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
+        let path = std::env::temp_dir().join(format!("rapport-layers-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "[server]\nlisten = \"127.0.0.1:1\"\n[store]\ncapacity = 5\n",
+        )
+        .unwrap();
+        let vars = [
+            ("RAPPORT_SERVER__LISTEN", "127.0.0.1:2"),
+            ("RAPPORT_STORE__CAPACITY", "7"),
+            ("RAPPORT_NLU__BATCH__MAX_BATCH", "3"),
+        ];
+        let mut layers = overrides::from_env(vars.map(|(k, v)| (k.to_string(), v.to_string())));
+        layers.push(overrides::from_set("server.listen=127.0.0.1:3").unwrap());
+        let config = Config::layered(Some(&path), &layers).unwrap();
+        assert_eq!(config.server.listen, "127.0.0.1:3".parse().unwrap());
+        assert_eq!(config.store.capacity, 7);
+        assert_eq!(config.nlu.batch.max_batch, 3);
+        assert_eq!(
+            config.store.idle_ttl_secs,
+            StoreConfig::default().idle_ttl_secs
+        );
+
+        let typo = overrides::from_env([("RAPPORT_STORE__CAPACTY".into(), "7".into())]);
+        assert!(Config::layered(Some(&path), &typo).is_err());
+        std::fs::remove_file(path).unwrap();
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! [`conversation`] (pure state machine) → [`policy`] (decide) → [`signals`] (fan-out, sinks).
 //! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map;
 //! [`eval`] measures escalation quality on labelled dialogues. [`auth`] decides who may call,
-//! [`quota`] how much each tenant may do.
+//! [`quota`] how much each tenant may do. [`admin`] serves `/metrics` and the supervisor page.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod config;

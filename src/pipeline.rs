@@ -264,6 +264,10 @@ impl Pipeline {
         })
     }
 
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
     }

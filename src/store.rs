@@ -156,6 +156,13 @@ impl Store {
         self.map.get(key).map(|entry| entry.clone())
     }
 
+    /// Runs `f` on every conversation held, without touching them (for the supervisor page).
+    pub fn for_each(&self, mut f: impl FnMut(&ConversationKey, &Conversation)) {
+        for entry in self.map.iter() {
+            f(entry.key(), entry.value());
+        }
+    }
+
     /// Runs `f` on the conversation if it is held, without touching it.
     pub fn read<R>(&self, key: &ConversationKey, f: impl FnOnce(&Conversation) -> R) -> Option<R> {
         self.map.get(key).map(|entry| f(&entry))

@@ -7,8 +7,6 @@ mod common;
 use common::{Server, customer, error_code};
 use rapport::config::Config;
 use rapport::proto::{self, converse_response::Outcome};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tonic::Code;
 
 fn turn(tenant: &str, conversation: &str, turn_id: &str) -> proto::Turn {
@@ -82,10 +80,7 @@ async fn a_tenant_at_its_conversation_quota_cannot_start_another_until_one_ends(
 
 #[tokio::test]
 async fn rejections_are_counted_by_kind_and_by_tenant_only_when_configured() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    rapport::telemetry::install(addr).unwrap();
+    let metrics = rapport::telemetry::install().unwrap();
 
     let quiet = Server::start_with(toml::from_str(SLOW).unwrap()).await;
     let labelled = Server::start_with(
@@ -106,12 +101,7 @@ async fn rejections_are_counted_by_kind_and_by_tenant_only_when_configured() {
     let refused = stream.say(turn("labelled-co", "b", "1")).await;
     assert_eq!(error_code(&refused), Code::ResourceExhausted);
 
-    let mut http = TcpStream::connect(addr).await.unwrap();
-    http.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let mut body = String::new();
-    http.read_to_string(&mut body).await.unwrap();
+    let body = metrics.render();
     // Other tests of this file may add to the unlabelled count.
     assert!(
         body.contains("rapport_quota_rejections_total{kind=\"turns\"} "),

@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod eval;
 pub mod hash_token;
+pub mod flags;
 pub mod replay;
 pub mod serve;
 

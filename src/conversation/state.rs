@@ -16,7 +16,7 @@ use super::{Channel, RecordedTurn, Speaker, TurnInput};
 use crate::nlu::{Scores, Sentiment};
 
 /// How the state summarises a conversation.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StateConfig {
     /// Weight of the newest customer turn in the smoothed frustration (0..1].

@@ -17,7 +17,7 @@ use super::NluError;
 use super::queue::{Batch, Limits, Pending, Tokens, next_batch};
 use crate::telemetry;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BatchConfig {
     /// Most utterances in one model run.

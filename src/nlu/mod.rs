@@ -29,7 +29,7 @@ use std::sync::Arc;
 use batcher::Batcher;
 
 /// Where the model lives and how to run it.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NluConfig {
     /// Folder holding `model.onnx`, `tokenizer.json` and `labels.json`.

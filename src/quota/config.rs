@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 /// The `[quotas]` section. Every limit is off unless set.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuotaConfig {
     /// Live conversations one tenant may hold; new ones beyond are refused.
@@ -21,7 +21,7 @@ pub struct QuotaConfig {
 }
 
 /// One tenant's limits, or the overrides of them in `[tenants.<id>.quotas]`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuotaLimits {
     pub max_conversations_per_tenant: Option<usize>,

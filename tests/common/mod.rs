@@ -74,6 +74,19 @@ impl Server {
             .unwrap()
     }
 
+    /// Starts the admin listener (`/metrics`, supervisor page) for this server on a loopback
+    /// port, as `rapport serve` does; returns its address.
+    pub async fn admin(&self) -> std::net::SocketAddr {
+        let metrics = rapport::telemetry::install().unwrap();
+        rapport::telemetry::build_info(self.pipeline.model_version());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state =
+            rapport::admin::AdminState::new(metrics, self.pipeline.clone(), self.shutdown.clone());
+        tokio::spawn(rapport::admin::serve(listener, state));
+        addr
+    }
+
     /// Opens a Converse stream.
     pub async fn converse(&self) -> Conversation {
         self.converse_as(None).await.unwrap()
@@ -198,4 +211,19 @@ pub fn error_code(response: &proto::ConverseResponse) -> tonic::Code {
         Some(proto::converse_response::Outcome::Error(e)) => tonic::Code::from_i32(e.code),
         other => panic!("expected an error, got {other:?}"),
     }
+}
+
+/// `GET path` over real HTTP/1.1; the status line and the body.
+pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut http = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    http.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    http.read_to_string(&mut response).await.unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    (
+        head.lines().next().unwrap_or_default().to_string(),
+        body.to_string(),
+    )
 }
