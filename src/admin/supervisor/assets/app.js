@@ -64,10 +64,10 @@ function renderRows(rows) {
         sparkline(row.sparkline))),
       el("td", { class: "trend-" + row.trend, text: arrow[row.trend] || row.trend }),
       el("td", {}, el("span", { class: "badge" + (row.escalated ? " escalated" : ""), text: row.escalated ? "escalated" : "with bot" })),
-      el("td", { class: "signals-cell" }, ...(last ? [
+      el("td", { class: "signals-cell" }, el("div", { class: "sig" }, ...(last ? [
         el("span", { class: "chip kind-" + last.kind, text: words(last.kind) }),
         el("span", { class: "rule", text: last.rule_id + (row.signals.length > 1 ? `  +${row.signals.length - 1}` : "") }),
-      ] : [el("span", { class: "empty", text: "—" })])),
+      ] : [el("span", { class: "empty", text: "—" })]))),
     );
     const before = rowsByKey.get(key);
     if (before && row.signals.length > before.signals.length) tr.classList.add("flash");
