@@ -156,7 +156,9 @@ impl Pipeline {
     /// The newest bot or agent turn of a conversation (redacted): the context of its next
     /// customer turn when the caller has not seen a fresher one.
     pub fn last_reply(&self, key: &ConversationKey) -> Option<String> {
-        self.store.read(key, |c| c.state.last_reply.clone()).flatten()
+        self.store
+            .read(key, |c| c.state.last_reply.clone())
+            .flatten()
     }
 
     /// Applies a checked turn (with its scores if a customer spoke) to its conversation,
@@ -179,9 +181,10 @@ impl Pipeline {
                     .apply_reply_turn(turn, &self.state_config);
                 return Ok(TurnOutcome::Recorded);
             };
-            let mut facts = conversation
-                .state
-                .apply_customer_turn(turn, scores, &self.state_config);
+            let mut facts =
+                conversation
+                    .state
+                    .apply_customer_turn(turn, scores, &self.state_config);
             facts.risk = self.risk.assess(&facts.features);
             facts.risk.operating_point = policy.escalation_point(facts.risk.operating_point);
             let decisions = evaluate(

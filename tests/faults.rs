@@ -199,7 +199,9 @@ async fn shutdown_answers_or_refuses_with_unavailable_every_turn_it_received() {
                             // streams are done; a client still writing turns may hit that close
                             // (broken pipe) before it reads the status. Known race, see README.
                             let closed = status.code() == Code::Unknown
-                                && status.message().contains("error reading a body from connection");
+                                && status
+                                    .message()
+                                    .contains("error reading a body from connection");
                             assert!(status.code() == Code::Unavailable || closed, "{status:?}");
                             return (answered, sent.load(Ordering::SeqCst), Code::Unavailable);
                         }

@@ -2,8 +2,8 @@
 
 pub mod assess;
 pub mod eval;
-pub mod hash_token;
 pub mod flags;
+pub mod hash_token;
 pub mod replay;
 pub mod serve;
 

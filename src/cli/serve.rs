@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use rapport::auth::Security;
 use rapport::admin::AdminState;
+use rapport::auth::Security;
 use rapport::config::Config;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;

@@ -84,7 +84,10 @@ pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<
             let evidence = patterns
                 .iter()
                 .find(|p| same(p, kind, channel))
-                .map_or_else(|| text.chars().take(EVIDENCE_CHARS).collect(), |p| p.text.clone());
+                .map_or_else(
+                    || text.chars().take(EVIDENCE_CHARS).collect(),
+                    |p| p.text.clone(),
+                );
             Some(Cue {
                 kind,
                 text: evidence,
@@ -274,9 +277,16 @@ mod tests {
 
     #[test]
     fn the_model_decides_and_a_pattern_gives_the_evidence() {
-        let cues = combine("can a person look at this instead of you", &intents(0.93, 0.0), true);
+        let cues = combine(
+            "can a person look at this instead of you",
+            &intents(0.93, 0.0),
+            true,
+        );
         assert_eq!(cues.len(), 1);
-        assert_eq!((cues[0].kind, cues[0].source), (CueKind::HumanRequest, CueSource::Model));
+        assert_eq!(
+            (cues[0].kind, cues[0].source),
+            (CueKind::HumanRequest, CueSource::Model)
+        );
         assert_eq!(cues[0].confidence, 0.93);
         let cues = combine("let me talk to a human", &intents(0.97, 0.0), true);
         assert_eq!(cues[0].text, "talk to a human");

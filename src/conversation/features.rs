@@ -64,7 +64,10 @@ impl RiskFeatures {
 
     /// The value of one feature by name.
     pub fn get(&self, name: &str) -> Option<f32> {
-        self.named().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        self.named()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
     }
 }
 

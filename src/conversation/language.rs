@@ -25,7 +25,13 @@ pub struct Language {
 /// Identifies the language of `text`, preferring the client's tag.
 pub fn identify(text: &str, client_tag: Option<&str>) -> Language {
     let tag = client_tag
-        .map(|t| t.split(['-', '_']).next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|t| {
+            t.split(['-', '_'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .filter(|t| !t.is_empty())
         .or_else(|| detect(text))
         .unwrap_or_else(|| "und".to_string());

@@ -19,8 +19,8 @@ pub use error::NluError;
 pub use model::{Model, pad};
 pub use queue::Tokens;
 pub use scores::{EmotionScore, IntentScore, Scores, Sentiment};
-pub use tokenize::Encoded;
 pub use spec::ModelSpec;
+pub use tokenize::Encoded;
 pub use tokenize::Encoder;
 
 use std::path::{Path, PathBuf};

@@ -114,7 +114,11 @@ impl Model {
                 dissatisfaction: dissatisfaction.as_ref().map_or(0.0, |d| d[row]),
                 intents: intents.as_ref().map_or_else(Vec::new, |(head, values)| {
                     let n = head.labels.len();
-                    Scores::score_intents(&head.labels, &head.thresholds, &values[row * n..(row + 1) * n])
+                    Scores::score_intents(
+                        &head.labels,
+                        &head.thresholds,
+                        &values[row * n..(row + 1) * n],
+                    )
                 }),
             })
             .collect())

@@ -49,7 +49,11 @@ impl Scores {
     }
 
     /// Every intent with its probability, flagged at its threshold.
-    pub fn score_intents(labels: &[Arc<str>], thresholds: &[f32], probs: &[f32]) -> Vec<IntentScore> {
+    pub fn score_intents(
+        labels: &[Arc<str>],
+        thresholds: &[f32],
+        probs: &[f32],
+    ) -> Vec<IntentScore> {
         labels
             .iter()
             .zip(thresholds)

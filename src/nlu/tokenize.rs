@@ -38,7 +38,11 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn load(path: &Path, max_length: usize, input: Option<InputSpec>) -> Result<Self, NluError> {
+    pub fn load(
+        path: &Path,
+        max_length: usize,
+        input: Option<InputSpec>,
+    ) -> Result<Self, NluError> {
         let mut tokenizer = Tokenizer::from_file(path)
             .map_err(|e| NluError::Load(format!("{}: {e}", path.display())))?;
         // Padding is done per batch; a fixed padding length would make every request pay for it.

@@ -55,7 +55,9 @@ impl Default for PolicyConfig {
 impl PolicyConfig {
     pub fn validate(&self) -> Result<(), String> {
         let unit = |name: &str, value: Option<f32>| match value {
-            Some(v) if !(0.0..=1.0).contains(&v) => Err(format!("{name} ({v}) must be within 0..1")),
+            Some(v) if !(0.0..=1.0).contains(&v) => {
+                Err(format!("{name} ({v}) must be within 0..1"))
+            }
             _ => Ok(()),
         };
         unit("escalate_risk", self.escalate_risk)?;
@@ -122,8 +124,7 @@ mod tests {
 
     #[test]
     fn tenant_overrides_replace_only_their_keys() {
-        let base: toml::Table =
-            toml::from_str("escalate_risk = 0.4\ncooldown_ms = 1000").unwrap();
+        let base: toml::Table = toml::from_str("escalate_risk = 0.4\ncooldown_ms = 1000").unwrap();
         let acme: toml::Table = toml::from_str("cooldown_ms = 5\nescalate_risk = 0.6").unwrap();
         let book =
             PolicyBook::from_tables(base, &HashMap::from([("acme".to_string(), acme)])).unwrap();

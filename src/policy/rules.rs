@@ -58,11 +58,7 @@ fn driver_reasons(facts: &TurnFacts) -> Vec<Reason> {
     reasons
 }
 
-fn escalation(
-    facts: &TurnFacts,
-    config: &PolicyConfig,
-    cooling_down: bool,
-) -> Option<Decision> {
+fn escalation(facts: &TurnFacts, config: &PolicyConfig, cooling_down: bool) -> Option<Decision> {
     let point = config.escalation_point(facts.risk.operating_point);
     let scores_trusted = !facts.language.low_reliability;
     let (reasons, rule_id, priority) = if facts.has_cue(CueKind::HumanRequest) {
@@ -118,12 +114,7 @@ fn channel_switch(
     let switch = |reasons: Vec<Reason>, rule_id, priority, target: Channel| Decision {
         kind: SignalKind::SwitchChannel,
         priority,
-        explanation: explain(
-            &reasons,
-            facts,
-            config,
-            Some((state.channel, target)),
-        ),
+        explanation: explain(&reasons, facts, config, Some((state.channel, target))),
         reasons,
         rule_id,
         target_channel: Some(target),

@@ -137,7 +137,10 @@ fn a_tenant_operating_point_replaces_the_models() {
     assert!(strict.customer("still waiting", 0.8).is_empty());
     let mut eager = Scenario::on(Channel::Chat, &[Channel::Chat]);
     eager.policy.escalate_risk = Some(0.05);
-    assert_eq!(rules(&eager.customer("my order is late", 0.3)), ["escalate.risk"]);
+    assert_eq!(
+        rules(&eager.customer("my order is late", 0.3)),
+        ["escalate.risk"]
+    );
 }
 
 #[test]
@@ -147,7 +150,8 @@ fn a_single_spike_alone_escalates_only_at_urgent_levels() {
     chat.customer("hi, a question about my bill", 0.05);
     chat.customer("that is not what I asked", 0.35);
     assert!(
-        chat.customer("are you kidding me, this is wrong", 0.8).is_empty(),
+        chat.customer("are you kidding me, this is wrong", 0.8)
+            .is_empty(),
         "steep but not urgent"
     );
     let fired = chat.customer("THIS IS A DISGRACE", 0.97);
@@ -173,8 +177,16 @@ fn repetition_and_bot_fallbacks_drive_the_risk_and_show_in_the_reasons() {
     chat.bot("Could you rephrase?", true);
     let fired = chat.customer("I need to change my delivery address!", 0.5);
     assert_eq!(rules(&fired), ["escalate.risk"]);
-    assert!(fired[0].reasons.contains(&Reason::BotFallbackStreak), "{:?}", fired[0].reasons);
-    assert!(fired[0].reasons.contains(&Reason::Repetition), "{:?}", fired[0].reasons);
+    assert!(
+        fired[0].reasons.contains(&Reason::BotFallbackStreak),
+        "{:?}",
+        fired[0].reasons
+    );
+    assert!(
+        fired[0].reasons.contains(&Reason::Repetition),
+        "{:?}",
+        fired[0].reasons
+    );
 }
 
 #[test]
