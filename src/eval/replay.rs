@@ -371,17 +371,7 @@ fn cue_from(cue: &proto::Cue) -> Option<Cue> {
         proto::CueKind::Complaint => CueKind::Complaint,
         proto::CueKind::Unspecified => return None,
     };
-    let channel = match proto::Channel::try_from(cue.channel).ok() {
-        Some(proto::Channel::Chat) => Some(Channel::Chat),
-        Some(proto::Channel::Sms) => Some(Channel::Sms),
-        Some(proto::Channel::Email) => Some(Channel::Email),
-        Some(proto::Channel::Voice) => Some(Channel::Voice),
-        Some(proto::Channel::Video) => Some(Channel::Video),
-        Some(proto::Channel::Social) => Some(Channel::Social),
-        Some(proto::Channel::MessagingApp) => Some(Channel::MessagingApp),
-        Some(proto::Channel::Callback) => Some(Channel::Callback),
-        _ => None,
-    };
+    let channel = crate::api::convert::channel_from(cue.channel);
     Some(Cue {
         kind,
         text: cue.text.clone(),
