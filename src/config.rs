@@ -95,6 +95,8 @@ pub struct SignalsConfig {
     pub replay_capacity: usize,
     /// Append every signal to this JSON-lines file.
     pub audit_file: Option<PathBuf>,
+    /// Signals waiting for the audit file's writer; beyond this they are dropped and counted.
+    pub audit_buffer: usize,
     /// `[[signals.webhooks]]`: POST signals to these URLs (see `signals::webhook`).
     pub webhooks: Vec<crate::signals::webhook::WebhookConfig>,
 }
@@ -104,6 +106,7 @@ impl Default for SignalsConfig {
         Self {
             replay_capacity: 10_000,
             audit_file: None,
+            audit_buffer: 4096,
             webhooks: Vec::new(),
         }
     }

@@ -351,13 +351,13 @@ proptest! {
                 };
                 for decision in decisions {
                     escalations += usize::from(decision.kind == SignalKind::Escalate);
-                    let signal = Signal::new(decision, &origin, &state, &facts);
+                    let signal = Signal::new(decision, &origin, &state.snapshot(), &facts);
                     let handoff = &signal.handoff;
                     let texts = handoff
                         .recent_turns
                         .iter()
-                        .map(|t| t.text.as_str())
-                        .chain(handoff.bot_failed_attempts.iter().map(String::as_str))
+                        .map(|t| &*t.text)
+                        .chain(handoff.bot_failed_attempts.iter().map(|t| &**t))
                         .chain(signal.evidence.cues.iter().map(|c| c.text.as_str()))
                         .chain([handoff.summary.as_str(), signal.explanation.as_str()]);
                     for text in texts {

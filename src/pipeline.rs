@@ -1,59 +1,40 @@
-//! One turn through the stages: check → score (NLU) → update state → decide (policy) →
-//! publish (signals). Shared by the gRPC API and `rapport replay`; it knows nothing of gRPC.
+//! One turn through the stages, the one path of the server, `rapport replay` and `rapport eval`
+//! ([`Pipeline::turn`]): check → score (NLU) → read (redaction, language, cues, repetition) →
+//! apply under the conversation's lock (state update and policy decision, nothing else) →
+//! signals after the lock is released (handoff, hub, sinks). It knows nothing of gRPC: refusals
+//! are domain errors ([`PipelineError`]) that the API maps to status codes.
 //!
-//! Scoring is async and may run for many turns at once; applying is synchronous and must
-//! happen in each conversation's turn order, which the caller guarantees.
+//! Scoring is async and may run for many turns at once; applying must happen in each
+//! conversation's turn order, which the caller guarantees through `in_order`.
 
+mod error;
+
+use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub use error::PipelineError;
 
 use crate::config::Config;
 use crate::conversation::{
-    Cue, Language, Speaker, StateConfig, TurnFacts, TurnInput, combine, identify, redact,
+    Cue, Language, Reading, Snapshot, Speaker, StateConfig, TurnFacts, TurnInput, combine,
+    identify, redact,
 };
 use crate::nlu::{Nlu, NluError, Scores};
-use crate::policy::{PolicyBook, RiskModel, evaluate};
+use crate::policy::{Decision, PolicyBook, RiskModel, evaluate};
 use crate::quota::Quotas;
-use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
-use crate::store::{Conversation, ConversationKey, Store, StoreFull};
+use crate::signals::{AuditFile, LogSink, Signal, SignalHub, Sink, signal::Origin};
+use crate::store::{Conversation, ConversationKey, Store};
 use crate::telemetry;
 
 const MAX_ID_BYTES: usize = 128;
 
-/// Why a request was refused. Each maps to one gRPC status code.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PipelineError {
-    #[error("{0}")]
-    InvalidArgument(String),
-    #[error("{0}")]
-    ResourceExhausted(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Unavailable(String),
-    #[error("{0}")]
-    Internal(String),
-    #[error("{0}")]
-    Unauthenticated(String),
-    #[error("{0}")]
-    PermissionDenied(String),
-}
-
-impl From<NluError> for PipelineError {
-    fn from(error: NluError) -> Self {
-        match error {
-            NluError::TooLong { .. } => Self::InvalidArgument(error.to_string()),
-            NluError::Overloaded => Self::ResourceExhausted(error.to_string()),
-            NluError::Stopped => Self::Unavailable(error.to_string()),
-            _ => Self::Internal(error.to_string()),
-        }
-    }
-}
-
-impl From<StoreFull> for PipelineError {
-    fn from(error: StoreFull) -> Self {
-        Self::ResourceExhausted(error.to_string())
-    }
+/// Whether a turn is new to its conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    Fresh,
+    /// A resend of a turn already applied: answered as such, changes nothing.
+    Duplicate,
 }
 
 /// What a turn did.
@@ -70,26 +51,41 @@ pub enum TurnOutcome {
     Duplicate,
 }
 
+/// What the update under the conversation's lock decided; signals are made from it after.
+enum Applied {
+    Duplicate,
+    Recorded,
+    Assessed {
+        facts: TurnFacts,
+        decisions: Vec<Decision>,
+        /// Taken only when a rule fired.
+        snapshot: Option<Snapshot>,
+    },
+}
+
 pub struct Pipeline {
     nlu: Arc<Nlu>,
     store: Store,
     policies: PolicyBook,
     state_config: StateConfig,
     hub: Arc<SignalHub>,
+    audit: Option<AuditFile>,
     model_version: Arc<str>,
     risk: RiskModel,
     quotas: Quotas,
 }
 
 impl Pipeline {
-    /// Builds the pipeline around a loaded model.
+    /// Builds the pipeline around a loaded model. With an audit file, needs a tokio runtime.
     pub fn new(nlu: Arc<Nlu>, config: &Config) -> Result<Self, String> {
-        let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
-        if let Some(path) = &config.signals.audit_file {
-            sinks.push(Box::new(
-                JsonlSink::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
-            ));
-        }
+        let sinks: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
+        let hub = Arc::new(SignalHub::new(config.signals.replay_capacity, sinks));
+        let audit = config
+            .signals
+            .audit_file
+            .as_deref()
+            .map(|path| AuditFile::spawn(&hub, path, config.signals.audit_buffer))
+            .transpose()?;
         let risk_path = config.nlu.model_dir.join("risk.json");
         let risk = std::fs::read_to_string(&risk_path)
             .map_err(|e| e.to_string())
@@ -109,17 +105,60 @@ impl Pipeline {
             quotas,
             policies: config.policy_book()?,
             state_config: config.conversation.clone(),
-            hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
+            hub,
+            audit,
         })
     }
 
-    /// Checks a turn before it is scored. `Ok(true)`: a resend of a turn already applied.
-    pub fn check(&self, key: &ConversationKey, turn: &TurnInput) -> Result<bool, PipelineError> {
+    /// One turn, the whole way: check, score (a customer turn, read after `context`, else the
+    /// conversation's stored last reply), then — once `in_order` is ready, which the caller
+    /// uses to keep each conversation's turns in order — apply, decide and publish. Records
+    /// the turn's metrics. `in_order` is awaited on every path, refusals included.
+    pub async fn turn(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+        context: Option<Arc<str>>,
+        in_order: impl Future<Output = ()>,
+    ) -> Result<TurnOutcome, PipelineError> {
+        let started = Instant::now();
+        let early = match self.check(key, turn) {
+            Ok(Checked::Fresh) => None,
+            Ok(Checked::Duplicate) => Some(Ok(TurnOutcome::Duplicate)),
+            Err(error) => Some(Err(error)),
+        };
+        if let Some(result) = early {
+            in_order.await;
+            let outcome = if result.is_ok() { "duplicate" } else { "refused" };
+            telemetry::turn("any", outcome);
+            return result;
+        }
+        let read = self.read(key, turn, context).await;
+        in_order.await;
+        let result = read.and_then(|(reading, scores)| self.apply(key, turn, reading, scores));
+        if matches!(result, Ok(TurnOutcome::Assessed { .. })) {
+            telemetry::turn_latency(started.elapsed());
+        }
+        telemetry::turn(speaker_label(turn.speaker), outcome_label(&result));
+        result
+    }
+
+    /// [`Self::turn`] with nothing else in flight (`replay`, `eval`).
+    pub async fn process(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+    ) -> Result<TurnOutcome, PipelineError> {
+        self.turn(key, turn, None, std::future::ready(())).await
+    }
+
+    /// Checks a turn before it is scored.
+    pub fn check(&self, key: &ConversationKey, turn: &TurnInput) -> Result<Checked, PipelineError> {
         check_id("tenant_id", &key.tenant_id)?;
         check_id("conversation_id", &key.conversation_id)?;
         check_id("turn_id", &turn.turn_id)?;
         if turn.speaker == Speaker::Customer && turn.text.trim().is_empty() {
-            return Err(PipelineError::InvalidArgument("text is empty".into()));
+            return Err(PipelineError::EmptyText);
         }
         if turn.text.len() > self.nlu.max_text_bytes() {
             return Err(NluError::TooLong {
@@ -131,19 +170,19 @@ impl Pipeline {
             .store
             .read(key, |c| (c.state.has_seen(&turn.turn_id), c.state.turns()))
             .unwrap_or((false, 0));
-        if !seen {
-            self.check_room(turns)?;
+        if seen {
+            return Ok(Checked::Duplicate);
         }
-        Ok(seen)
+        self.check_room(turns)?;
+        Ok(Checked::Fresh)
     }
 
     /// A conversation holds at most `max_turns` turns (this bounds its resend detection).
     fn check_room(&self, turns: usize) -> Result<(), PipelineError> {
         if turns >= self.state_config.max_turns {
-            return Err(PipelineError::ResourceExhausted(format!(
-                "the conversation reached conversation.max_turns ({}); end it and start a new one",
-                self.state_config.max_turns
-            )));
+            return Err(PipelineError::ConversationFull {
+                max_turns: self.state_config.max_turns,
+            });
         }
         Ok(())
     }
@@ -155,36 +194,62 @@ impl Pipeline {
 
     /// The newest bot or agent turn of a conversation (redacted): the context of its next
     /// customer turn when the caller has not seen a fresher one.
-    pub fn last_reply(&self, key: &ConversationKey) -> Option<String> {
+    pub fn last_reply(&self, key: &ConversationKey) -> Option<Arc<str>> {
         self.store
             .read(key, |c| c.state.last_reply.clone())
             .flatten()
     }
 
-    /// Applies a checked turn (with its scores if a customer spoke) to its conversation,
-    /// runs the policy and publishes what fired.
-    pub fn apply(
+    /// Scores a customer turn and reads what its text says; no lock is held.
+    async fn read(
         &self,
         key: &ConversationKey,
         turn: &TurnInput,
+        context: Option<Arc<str>>,
+    ) -> Result<(Reading, Option<Scores>), PipelineError> {
+        if turn.speaker != Speaker::Customer {
+            return Ok((Reading::reply(turn), None));
+        }
+        let context = context.or_else(|| self.last_reply(key));
+        let scores = self.score(&turn.text, context.as_deref()).await?;
+        Ok((Reading::customer(turn, &scores), Some(scores)))
+    }
+
+    /// Applies a checked and read turn to its conversation: under the conversation's lock
+    /// only the state update and the policy's decision; the signals are made and published
+    /// after it is released.
+    fn apply(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+        reading: Reading,
         scores: Option<Scores>,
     ) -> Result<TurnOutcome, PipelineError> {
+        let reading = match scores {
+            // Compared with the recent texts outside the lock; the update re-checks that
+            // they are still the conversation's newest.
+            Some(_) => {
+                let window = self.store.read(key, |c| c.state.repetition_window());
+                reading.compare(window.unwrap_or_default(), &self.state_config)
+            }
+            None => reading,
+        };
         let policy = self.policies.for_tenant(&key.tenant_id);
-        let outcome = self.store.update(key, turn.channel, |conversation| {
+        let applied = self.store.update(key, turn.channel, |conversation| {
             if conversation.state.has_seen(&turn.turn_id) {
-                return Ok::<_, PipelineError>(TurnOutcome::Duplicate);
+                return Ok::<_, PipelineError>(Applied::Duplicate);
             }
             self.check_room(conversation.state.turns())?;
-            let Some(scores) = scores.filter(|_| turn.speaker == Speaker::Customer) else {
+            let Some(scores) = scores else {
                 conversation
                     .state
-                    .apply_reply_turn(turn, &self.state_config);
-                return Ok(TurnOutcome::Recorded);
+                    .apply_reply(turn, reading, &self.state_config);
+                return Ok(Applied::Recorded);
             };
             let mut facts =
                 conversation
                     .state
-                    .apply_customer_turn(turn, scores, &self.state_config);
+                    .apply_customer(turn, reading, scores, &self.state_config);
             facts.risk = self.risk.assess(&facts.features);
             facts.risk.operating_point = policy.escalation_point(facts.risk.operating_point);
             let decisions = evaluate(
@@ -194,45 +259,57 @@ impl Pipeline {
                 policy,
                 turn.at_ms,
             );
-            let origin = Origin {
-                tenant_id: &key.tenant_id,
-                conversation_id: &key.conversation_id,
-                model_version: &self.model_version,
-                now_ms: now_ms(),
-            };
-            let signals: Vec<Arc<Signal>> = decisions
-                .into_iter()
-                .filter_map(|decision| {
-                    self.hub
-                        .publish(Signal::new(decision, &origin, &conversation.state, &facts))
-                })
-                .collect();
-            if let Some(last) = signals.last() {
-                conversation.last_signal = Some(last.clone());
-            }
-            Ok(TurnOutcome::Assessed { facts, signals })
+            let snapshot = (!decisions.is_empty()).then(|| conversation.state.snapshot());
+            Ok(Applied::Assessed {
+                facts,
+                decisions,
+                snapshot,
+            })
         })??;
+        let outcome = match applied {
+            Applied::Duplicate => TurnOutcome::Duplicate,
+            Applied::Recorded => TurnOutcome::Recorded,
+            Applied::Assessed {
+                facts,
+                decisions,
+                snapshot,
+            } => {
+                let signals = match snapshot {
+                    Some(snapshot) => self.publish(key, &facts, decisions, &snapshot),
+                    None => Vec::new(),
+                };
+                if let Some(last) = signals.last() {
+                    self.store
+                        .modify(key, |c| c.last_signal = Some(last.clone()));
+                }
+                TurnOutcome::Assessed { facts, signals }
+            }
+        };
         telemetry::set_active_conversations(self.store.len());
         Ok(outcome)
     }
 
-    /// Check, score and apply one turn, in one go.
-    pub async fn process(
+    /// Makes the signals of a turn's decisions (with their handoff) and publishes them.
+    fn publish(
         &self,
         key: &ConversationKey,
-        turn: &TurnInput,
-    ) -> Result<TurnOutcome, PipelineError> {
-        if self.check(key, turn)? {
-            return Ok(TurnOutcome::Duplicate);
-        }
-        let scores = match turn.speaker {
-            Speaker::Customer => {
-                let context = self.last_reply(key);
-                Some(self.score(&turn.text, context.as_deref()).await?)
-            }
-            _ => None,
+        facts: &TurnFacts,
+        decisions: Vec<Decision>,
+        snapshot: &Snapshot,
+    ) -> Vec<Arc<Signal>> {
+        let origin = Origin {
+            tenant_id: &key.tenant_id,
+            conversation_id: &key.conversation_id,
+            model_version: &self.model_version,
+            now_ms: now_ms(),
         };
-        self.apply(key, turn, scores)
+        decisions
+            .into_iter()
+            .filter_map(|decision| {
+                self.hub
+                    .publish(Signal::new(decision, &origin, snapshot, facts))
+            })
+            .collect()
     }
 
     /// Scores a text outside any conversation; cues are found on its redacted form.
@@ -242,7 +319,7 @@ impl Pipeline {
         language: Option<&str>,
     ) -> Result<(Scores, Vec<Cue>, Language), PipelineError> {
         if text.trim().is_empty() {
-            return Err(PipelineError::InvalidArgument("text is empty".into()));
+            return Err(PipelineError::EmptyText);
         }
         let scores = self.score(text, None).await?;
         let language = identify(text, language);
@@ -262,9 +339,9 @@ impl Pipeline {
     pub fn conversation(&self, key: &ConversationKey) -> Result<Conversation, PipelineError> {
         check_id("tenant_id", &key.tenant_id)?;
         check_id("conversation_id", &key.conversation_id)?;
-        self.store.get(key).ok_or_else(|| {
-            PipelineError::NotFound("no such conversation (never seen, ended or expired)".into())
-        })
+        self.store
+            .get(key)
+            .ok_or(PipelineError::UnknownConversation)
     }
 
     pub fn store(&self) -> &Store {
@@ -273,6 +350,19 @@ impl Pipeline {
 
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
+    }
+
+    /// The audit file, when `[signals] audit_file` is set.
+    pub fn audit(&self) -> Option<&AuditFile> {
+        self.audit.as_ref()
+    }
+
+    /// Waits until the audit file holds every signal published so far (nothing to wait for
+    /// without one); for commands that exit after their last turn.
+    pub async fn flush_audit(&self) {
+        if let Some(audit) = &self.audit {
+            audit.flush().await;
+        }
     }
 
     /// Per-tenant quotas (the conversation quota is enforced by the store itself).
@@ -310,16 +400,31 @@ impl Pipeline {
 
 fn check_id(name: &str, value: &str) -> Result<(), PipelineError> {
     if value.trim().is_empty() {
-        return Err(PipelineError::InvalidArgument(format!(
-            "{name} is required"
-        )));
+        return Err(PipelineError::Invalid(format!("{name} is required")));
     }
     if value.len() > MAX_ID_BYTES {
-        return Err(PipelineError::InvalidArgument(format!(
+        return Err(PipelineError::Invalid(format!(
             "{name} is longer than {MAX_ID_BYTES} bytes"
         )));
     }
     Ok(())
+}
+
+fn speaker_label(speaker: Speaker) -> &'static str {
+    match speaker {
+        Speaker::Customer => "customer",
+        Speaker::Bot => "bot",
+        Speaker::Agent => "agent",
+    }
+}
+
+fn outcome_label(result: &Result<TurnOutcome, PipelineError>) -> &'static str {
+    match result {
+        Ok(TurnOutcome::Assessed { .. }) => "assessed",
+        Ok(TurnOutcome::Recorded) => "recorded",
+        Ok(TurnOutcome::Duplicate) => "duplicate",
+        Err(_) => "refused",
+    }
 }
 
 /// The server's clock, in milliseconds since the epoch.

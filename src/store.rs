@@ -151,6 +151,18 @@ impl Store {
         Ok(result)
     }
 
+    /// Runs `f` on the conversation if it is held (never starts one), without touching it.
+    pub fn modify<R>(
+        &self,
+        key: &ConversationKey,
+        f: impl FnOnce(&mut Conversation) -> R,
+    ) -> Option<R> {
+        let mut entry = self.map.get_mut(key)?;
+        let result = f(&mut entry);
+        self.recount(key, &mut entry);
+        Some(result)
+    }
+
     /// A copy of the conversation, if it is held.
     pub fn get(&self, key: &ConversationKey) -> Option<Conversation> {
         self.map.get(key).map(|entry| entry.clone())

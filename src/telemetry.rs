@@ -25,6 +25,7 @@ pub const BUILD_INFO: &str = "rapport_build_info";
 pub const WEBHOOK_DELIVERIES: &str = "rapport_webhook_deliveries_total";
 pub const WEBHOOK_DROPPED: &str = "rapport_webhook_dropped_total";
 pub const SUPERVISOR_VIEWERS: &str = "rapport_supervisor_viewers";
+pub const AUDIT_DROPPED: &str = "rapport_audit_dropped_total";
 
 /// The label values each labelled metric starts with (at zero).
 const TURN_LABELS: &[(&str, &str)] = &[
@@ -123,6 +124,10 @@ fn describe() {
         "Signals dropped because a webhook's queue was full"
     );
     describe_gauge!(SUPERVISOR_VIEWERS, "Open supervisor page event streams");
+    describe_counter!(
+        AUDIT_DROPPED,
+        "Signals not written to the audit file because its buffer was full"
+    );
 }
 
 /// Every metric, with its known label values, at zero.
@@ -140,6 +145,7 @@ fn register_at_zero() {
         counter!(WEBHOOK_DELIVERIES, "outcome" => *outcome).absolute(0);
     }
     counter!(WEBHOOK_DROPPED).absolute(0);
+    counter!(AUDIT_DROPPED).absolute(0);
     for kind in ["turns", "conversations"] {
         counter!(QUOTA_REJECTIONS, "kind" => kind).absolute(0);
     }
@@ -206,6 +212,10 @@ pub fn stream_closed(gauge_name: &'static str) {
 
 pub fn webhook_delivery(outcome: &'static str) {
     counter!(WEBHOOK_DELIVERIES, "outcome" => outcome).increment(1);
+}
+
+pub fn audit_dropped(n: u64) {
+    counter!(AUDIT_DROPPED).increment(n);
 }
 
 pub fn webhook_dropped() {

@@ -1,7 +1,9 @@
 //! The Converse stream: many conversations over one bidirectional stream.
 //!
-//! Turns are scored concurrently (so they batch together on the model) but applied and
-//! answered strictly in arrival order, so each conversation sees its turns in order. At most
+//! Turns go through [`Pipeline::turn`] concurrently (so they batch together on the model); each
+//! waits for the one before it on the stream to be applied before it applies (a chain of
+//! one-shot gates), and answers go out in arrival order, so each conversation sees its turns
+//! in order. At most
 //! `max_in_flight` turns are pending; the stream is not read beyond that. A bad turn gets an
 //! error response and the stream carries on. A request that cannot be read at all (not valid
 //! protobuf, invalid UTF-8, over the size limit) ends the stream with an error status after the
@@ -10,19 +12,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesOrdered;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tonic::{Status, Streaming};
 
 use super::guard::Caller;
 use super::{convert, status};
 use crate::auth::Scope;
-use crate::conversation::{Speaker, TurnInput};
-use crate::nlu::Scores;
 use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
 use crate::proto::{self, converse_request, converse_response};
 use crate::store::ConversationKey;
@@ -30,20 +29,16 @@ use crate::telemetry;
 
 pub type Responses = mpsc::Receiver<Result<proto::ConverseResponse, Status>>;
 
-/// A request after its concurrent phase, waiting for its turn to be applied.
+/// A request, done, waiting to be answered in order.
 enum Step {
     Turn {
         key: ConversationKey,
-        turn: TurnInput,
-        scored: Result<Option<Scores>, PipelineError>,
-        started: Instant,
-    },
-    Duplicate {
-        key: ConversationKey,
         turn_id: String,
+        result: Result<TurnOutcome, PipelineError>,
     },
     End {
         key: ConversationKey,
+        result: Result<bool, PipelineError>,
     },
     Refused {
         key: ConversationKey,
@@ -66,6 +61,8 @@ pub fn spawn(
         telemetry::stream_opened(telemetry::ACTIVE_STREAMS);
         let mut pending = FuturesOrdered::new();
         let mut replies = Replies::default();
+        // Released when the newest request so far has been applied.
+        let mut applied: Option<oneshot::Receiver<()>> = None;
         let mut reading = true;
         // How the stream ends when not with OK.
         let mut ending: Option<Status> = None;
@@ -86,8 +83,10 @@ pub fn spawn(
                 }
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
                     Some(Ok(request)) => {
-                        let context = replies.context_for(&request, &pipeline);
-                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request, context));
+                        let context = replies.context_for(&request);
+                        let (done, next) = oneshot::channel();
+                        let in_order = after(applied.replace(next));
+                        pending.push_back(handle(pipeline.clone(), caller.clone(), request, context, in_order, done));
                     }
                     Some(Err(error)) => {
                         reading = false;
@@ -111,7 +110,8 @@ pub fn spawn(
 
 /// The newest bot or agent turn of each conversation on this stream, in arrival order, so a
 /// customer turn is read with the reply it answers even while that reply is still queued
-/// behind other turns. Conversations not seen on this stream fall back to the stored reply.
+/// behind other turns. Conversations not seen on this stream fall back to the stored reply
+/// (in the pipeline).
 #[derive(Default)]
 struct Replies(HashMap<(String, String), Arc<str>>);
 
@@ -120,20 +120,12 @@ impl Replies {
     /// answers).
     const CAPACITY: usize = 4096;
 
-    fn context_for(
-        &mut self,
-        request: &proto::ConverseRequest,
-        pipeline: &Pipeline,
-    ) -> Option<Arc<str>> {
+    fn context_for(&mut self, request: &proto::ConverseRequest) -> Option<Arc<str>> {
         match &request.kind {
             Some(converse_request::Kind::Turn(turn)) => {
                 let key = (turn.tenant_id.clone(), turn.conversation_id.clone());
                 if turn.speaker == proto::Speaker::Customer as i32 {
-                    return self.0.get(&key).cloned().or_else(|| {
-                        pipeline
-                            .last_reply(&convert::key(key.0, key.1))
-                            .map(Arc::from)
-                    });
+                    return self.0.get(&key).cloned();
                 }
                 if self.0.len() >= Self::CAPACITY {
                     self.0.clear();
@@ -151,69 +143,61 @@ impl Replies {
     }
 }
 
-/// The concurrent phase: check the caller's grant and quota, validate, spot resends, score
-/// customer turns (with their context).
-async fn prepare(
+/// Resolves once the request before it was applied (or at once for the first).
+async fn after(previous: Option<oneshot::Receiver<()>>) {
+    if let Some(previous) = previous {
+        // A dropped sender also means done: its request will not touch any state.
+        let _ = previous.await;
+    }
+}
+
+/// One request: the caller's grant and quota, then the pipeline's turn path (or the end of a
+/// conversation), applied once `in_order` resolves; `done` is released after.
+async fn handle(
     pipeline: Arc<Pipeline>,
     caller: Caller,
     request: proto::ConverseRequest,
     context: Option<Arc<str>>,
+    in_order: impl Future<Output = ()>,
+    done: oneshot::Sender<()>,
 ) -> Step {
-    match request.kind {
+    let step = match request.kind {
         Some(converse_request::Kind::Turn(turn)) => {
-            let started = Instant::now();
             let (tenant_id, conversation_id, turn_id) = (
                 turn.tenant_id.clone(),
                 turn.conversation_id.clone(),
                 turn.turn_id.clone(),
             );
-            if let Err(error) = caller.admit_turn(&pipeline, &tenant_id) {
-                let key = convert::key(tenant_id, conversation_id);
-                return Step::Refused {
-                    key,
-                    turn_id,
-                    error,
-                };
-            }
-            let (key, turn) = match convert::turn(turn) {
-                Ok(parts) => parts,
+            let admitted = caller
+                .admit_turn(&pipeline, &tenant_id)
+                .and_then(|()| convert::turn(turn));
+            match admitted {
+                Ok((key, turn)) => {
+                    let result = pipeline.turn(&key, &turn, context, in_order).await;
+                    Step::Turn {
+                        key,
+                        turn_id,
+                        result,
+                    }
+                }
                 Err(error) => {
-                    return Step::Refused {
+                    in_order.await;
+                    Step::Refused {
                         key: convert::key(tenant_id, conversation_id),
                         turn_id,
                         error,
-                    };
+                    }
                 }
-            };
-            match pipeline.check(&key, &turn) {
-                Ok(true) => return Step::Duplicate { key, turn_id },
-                Ok(false) => {}
-                Err(error) => {
-                    return Step::Refused {
-                        key,
-                        turn_id,
-                        error,
-                    };
-                }
-            }
-            let scored = match turn.speaker {
-                Speaker::Customer => pipeline
-                    .score(&turn.text, context.as_deref())
-                    .await
-                    .map(Some),
-                _ => Ok(None),
-            };
-            Step::Turn {
-                key,
-                turn,
-                scored,
-                started,
             }
         }
         Some(converse_request::Kind::End(end)) => {
             let key = convert::key(end.tenant_id, end.conversation_id);
+            in_order.await;
             match caller.admit(Scope::Converse, &key.tenant_id) {
-                Ok(()) => Step::End { key },
+                Ok(()) => {
+                    let result = pipeline.end(&key);
+                    Step::End { key, result }
+                }
                 Err(error) => Step::Refused {
                     key,
                     turn_id: String::new(),
@@ -221,37 +205,28 @@ async fn prepare(
                 },
             }
         }
-        None => Step::Refused {
-            key: convert::key(String::new(), String::new()),
-            turn_id: String::new(),
-            error: PipelineError::InvalidArgument("request has neither a turn nor an end".into()),
-        },
-    }
+        None => {
+            in_order.await;
+            Step::Refused {
+                key: convert::key(String::new(), String::new()),
+                turn_id: String::new(),
+                error: PipelineError::Invalid("request has neither a turn nor an end".into()),
+            }
+        }
+    };
+    drop(done);
+    step
 }
 
-/// The ordered phase: apply to the conversation and answer.
+/// The answer to a request.
 fn finish(pipeline: &Pipeline, step: Step) -> proto::ConverseResponse {
     let (key, turn_id, result) = match step {
         Step::Turn {
             key,
-            turn,
-            scored,
-            started,
-        } => {
-            let speaker = speaker_label(turn.speaker);
-            let result = scored.and_then(|scores| pipeline.apply(&key, &turn, scores));
-            if matches!(result, Ok(TurnOutcome::Assessed { .. })) {
-                telemetry::turn_latency(started.elapsed());
-            }
-            telemetry::turn(speaker, outcome_label(&result));
-            (key, turn.turn_id, result)
-        }
-        Step::Duplicate { key, turn_id } => {
-            telemetry::turn("any", "duplicate");
-            (key, turn_id, Ok(TurnOutcome::Duplicate))
-        }
-        Step::End { key } => {
-            let result = pipeline.end(&key);
+            turn_id,
+            result,
+        } => (key, turn_id, result),
+        Step::End { key, result } => {
             let response = match result {
                 Ok(_) => converse_response::Outcome::Ended(proto::Ended {}),
                 Err(error) => error_outcome(&error),
@@ -319,22 +294,5 @@ fn response_for(
         outcome: Some(outcome),
         signals,
         duplicate,
-    }
-}
-
-fn speaker_label(speaker: Speaker) -> &'static str {
-    match speaker {
-        Speaker::Customer => "customer",
-        Speaker::Bot => "bot",
-        Speaker::Agent => "agent",
-    }
-}
-
-fn outcome_label(result: &Result<TurnOutcome, PipelineError>) -> &'static str {
-    match result {
-        Ok(TurnOutcome::Assessed { .. }) => "assessed",
-        Ok(TurnOutcome::Recorded) => "recorded",
-        Ok(TurnOutcome::Duplicate) => "duplicate",
-        Err(_) => "refused",
     }
 }

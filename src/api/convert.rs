@@ -21,7 +21,7 @@ pub fn key(tenant_id: String, conversation_id: String) -> ConversationKey {
 
 /// A wire turn as the pipeline's input; unknown or unset enums are refused.
 pub fn turn(turn: proto::Turn) -> Result<(ConversationKey, TurnInput), PipelineError> {
-    let invalid = |what: &str| PipelineError::InvalidArgument(what.to_string());
+    let invalid = |what: &str| PipelineError::Invalid(what.to_string());
     let speaker = match proto::Speaker::try_from(turn.speaker) {
         Ok(proto::Speaker::Customer) => Speaker::Customer,
         Ok(proto::Speaker::Bot) => Speaker::Bot,
@@ -59,13 +59,13 @@ const MAX_TIMESTAMP_SECONDS: i64 = 253_402_300_799;
 /// than wrapped (the protobuf `Timestamp` range, from 1970 on: rapport's clock has no earlier).
 pub fn timestamp_ms(ts: &Timestamp) -> Result<u64, PipelineError> {
     if !(0..=MAX_TIMESTAMP_SECONDS).contains(&ts.seconds) {
-        return Err(PipelineError::InvalidArgument(format!(
+        return Err(PipelineError::Invalid(format!(
             "sent_at seconds {} is outside 1970-01-01..9999-12-31",
             ts.seconds
         )));
     }
     if !(0..1_000_000_000).contains(&ts.nanos) {
-        return Err(PipelineError::InvalidArgument(format!(
+        return Err(PipelineError::Invalid(format!(
             "sent_at nanos {} is outside 0..999,999,999",
             ts.nanos
         )));
@@ -253,9 +253,9 @@ fn handoff(handoff: &Handoff) -> proto::Handoff {
             .recent_turns
             .iter()
             .map(|t| proto::HandoffTurn {
-                turn_id: t.turn_id.clone(),
+                turn_id: t.turn_id.to_string(),
                 speaker: speaker(t.speaker),
-                text: t.text.clone(),
+                text: t.text.to_string(),
                 channel: channel(t.channel),
                 sent_at: Some(timestamp(t.at_ms)),
                 bot_fallback: t.bot_fallback,
@@ -265,14 +265,18 @@ fn handoff(handoff: &Handoff) -> proto::Handoff {
             .emotion_timeline
             .iter()
             .map(|p| proto::TimelinePoint {
-                turn_id: p.turn_id.clone(),
+                turn_id: p.turn_id.to_string(),
                 turn_frustration: p.turn_frustration,
                 conversation_frustration: p.conversation_frustration,
                 sentiment: Some(sentiment(&p.sentiment)),
                 top_emotion: p.top_emotion.as_deref().unwrap_or_default().to_string(),
             })
             .collect(),
-        bot_failed_attempts: handoff.bot_failed_attempts.clone(),
+        bot_failed_attempts: handoff
+            .bot_failed_attempts
+            .iter()
+            .map(|t| t.to_string())
+            .collect(),
         summary: handoff.summary.clone(),
     }
 }
@@ -333,7 +337,7 @@ pub fn conversation(
         waiting_ms: state.waiting_ms(now_ms()),
         escalated: conversation.policy.escalated,
         last_signal: conversation.last_signal.as_deref().map(signal),
-        handoff: Some(handoff(&crate::signals::build_handoff(state))),
+        handoff: Some(handoff(&crate::signals::build_handoff(&state.snapshot()))),
     }
 }
 
@@ -347,14 +351,14 @@ mod tests {
 
     #[test]
     fn timestamps_in_range_convert_and_the_rest_are_refused() {
-        assert_eq!(timestamp_ms(&ts(0, 0)), Ok(0));
+        assert_eq!(timestamp_ms(&ts(0, 0)).ok(), Some(0));
         assert_eq!(
-            timestamp_ms(&ts(1_700_000_000, 999_999_999)),
-            Ok(1_700_000_000_999)
+            timestamp_ms(&ts(1_700_000_000, 999_999_999)).ok(),
+            Some(1_700_000_000_999)
         );
         assert_eq!(
-            timestamp_ms(&ts(MAX_TIMESTAMP_SECONDS, 0)),
-            Ok(MAX_TIMESTAMP_SECONDS as u64 * 1000)
+            timestamp_ms(&ts(MAX_TIMESTAMP_SECONDS, 0)).ok(),
+            Some(MAX_TIMESTAMP_SECONDS as u64 * 1000)
         );
         for bad in [
             ts(i64::MAX, 0),
@@ -366,7 +370,7 @@ mod tests {
             ts(1, -1),
         ] {
             assert!(
-                matches!(timestamp_ms(&bad), Err(PipelineError::InvalidArgument(_))),
+                matches!(timestamp_ms(&bad), Err(PipelineError::Invalid(_))),
                 "{bad:?}"
             );
         }

@@ -75,24 +75,12 @@ impl Caller {
     /// A Converse turn: the grant for its tenant, then the tenant's turn rate.
     pub fn admit_turn(&self, pipeline: &Pipeline, tenant: &str) -> Result<(), PipelineError> {
         self.admit(Scope::Converse, tenant)?;
-        pipeline
-            .quotas()
-            .admit_turn(tenant)
-            .map_err(|e| PipelineError::ResourceExhausted(e.0))
+        Ok(pipeline.quotas().admit_turn(tenant)?)
     }
 
     fn refuse(&self, rpc: &'static str, grant: Option<&Grant>, denied: Denied) -> Status {
         let token = grant.map(|g| g.name.as_str());
         tracing::warn!(rpc, peer = ?self.peer, token, %denied, "call refused");
         status::status(&denied.into())
-    }
-}
-
-impl From<Denied> for PipelineError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::Unauthenticated(why) => Self::Unauthenticated(why.into()),
-            Denied::PermissionDenied(why) => Self::PermissionDenied(why),
-        }
     }
 }

@@ -1,19 +1,27 @@
-//! Pipeline errors as gRPC status codes, counted by code.
+//! Pipeline errors as gRPC status codes (the one place they are mapped), counted by code.
 
 use tonic::{Code, Status};
 
+use crate::auth::Denied;
+use crate::nlu::NluError;
 use crate::pipeline::PipelineError;
 use crate::telemetry;
 
 pub fn code(error: &PipelineError) -> Code {
     match error {
-        PipelineError::InvalidArgument(_) => Code::InvalidArgument,
-        PipelineError::ResourceExhausted(_) => Code::ResourceExhausted,
-        PipelineError::NotFound(_) => Code::NotFound,
-        PipelineError::Unavailable(_) => Code::Unavailable,
-        PipelineError::Internal(_) => Code::Internal,
-        PipelineError::Unauthenticated(_) => Code::Unauthenticated,
-        PipelineError::PermissionDenied(_) => Code::PermissionDenied,
+        PipelineError::Invalid(_) | PipelineError::EmptyText => Code::InvalidArgument,
+        PipelineError::Model(error) => match error {
+            NluError::TooLong { .. } => Code::InvalidArgument,
+            NluError::Overloaded => Code::ResourceExhausted,
+            NluError::Stopped => Code::Unavailable,
+            NluError::Load(_) | NluError::Tokenize(_) | NluError::Inference(_) => Code::Internal,
+        },
+        PipelineError::StoreFull(_)
+        | PipelineError::ConversationFull { .. }
+        | PipelineError::OverQuota(_) => Code::ResourceExhausted,
+        PipelineError::UnknownConversation => Code::NotFound,
+        PipelineError::Denied(Denied::Unauthenticated(_)) => Code::Unauthenticated,
+        PipelineError::Denied(Denied::PermissionDenied(_)) => Code::PermissionDenied,
     }
 }
 

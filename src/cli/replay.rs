@@ -102,6 +102,7 @@ pub async fn run(config: Config, file: &Path, verbose: bool) -> Result<(), Strin
             }
         }
     }
+    pipeline.flush_audit().await;
     eprintln!("{turns} turns replayed, {refused} refused; signals by rule:");
     for (rule, count) in &fired {
         eprintln!("  {rule:<36} {count}");

@@ -155,6 +155,12 @@ impl Config {
             1,
             10_000_000,
         );
+        p.count(
+            "signals.audit_buffer",
+            self.signals.audit_buffer,
+            1,
+            10_000_000,
+        );
         if let Err(policy) = self.policy_book() {
             p.0.push(policy);
         }

@@ -7,16 +7,20 @@
 mod cues;
 mod features;
 mod language;
+mod reading;
 mod redact;
 mod repetition;
 mod seen;
+mod snapshot;
 mod state;
 mod turn;
 
 pub use cues::{Cue, CueKind, CueSource, combine, detect_cues};
 pub use features::{Risk, RiskDriver, RiskFeatures};
 pub use language::{Language, identify};
+pub use reading::{CustomerReading, Reading};
 pub use redact::{luhn, redact};
+pub use snapshot::Snapshot;
 pub use state::footprint;
 pub use state::{ConversationState, StateConfig, TimelinePoint, Trend, TurnFacts};
 pub use turn::{Channel, RecordedTurn, Speaker, TurnInput};

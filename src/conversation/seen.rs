@@ -32,10 +32,9 @@ impl SeenTurns {
         self.hashes.len()
     }
 
-    /// Approximate heap bytes held.
+    /// Heap bytes held (the hash table, as the allocator charges it).
     pub fn heap_bytes(&self) -> usize {
-        // hashbrown: ~8/7 buckets per usable slot, each an 8-byte value and a control byte.
-        self.hashes.capacity() * 10
+        super::footprint::hash_set(&self.hashes)
     }
 }
 

@@ -1,16 +1,16 @@
 //! Per-conversation state and its transitions.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 pub mod footprint;
 
 use serde::Deserialize;
 
-use super::cues::{Cue, CueKind, CueSource, combine};
+use super::cues::{Cue, CueKind, CueSource};
 use super::features::{Risk, RiskFeatures, capped};
-use super::language::{Language, identify};
-use super::redact::redact;
-use super::repetition::{normalise, repeats};
+use super::language::Language;
+use super::reading::Reading;
 use super::seen::SeenTurns;
 use super::{Channel, RecordedTurn, Speaker, TurnInput};
 use crate::nlu::{Scores, Sentiment};
@@ -70,7 +70,7 @@ pub enum Trend {
 /// A customer turn's scores, for the emotion timeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimelinePoint {
-    pub turn_id: String,
+    pub turn_id: Arc<str>,
     pub turn_frustration: f32,
     pub conversation_frustration: f32,
     pub sentiment: Sentiment,
@@ -127,15 +127,16 @@ pub struct ConversationState {
     /// Highest single-turn frustration.
     pub peak_turn_frustration: f32,
     /// The newest bot or agent turn, redacted: the context the next customer turn answers.
-    pub last_reply: Option<String>,
+    pub last_reply: Option<Arc<str>>,
     /// When the customer's oldest unanswered turn arrived.
     pub awaiting_reply_since_ms: Option<u64>,
     pub recent: VecDeque<RecordedTurn>,
     pub timeline: VecDeque<TimelinePoint>,
-    pub bot_failures: VecDeque<String>,
+    pub bot_failures: VecDeque<Arc<str>>,
     /// The customer's first message, redacted: what the conversation is about.
-    pub opening: Option<String>,
-    recent_customer_texts: VecDeque<String>,
+    pub opening: Option<Arc<str>>,
+    /// The customer's newest texts (redacted), for repetition detection.
+    recent_customer_texts: VecDeque<Arc<str>>,
     seen_turn_ids: SeenTurns,
 }
 
@@ -180,33 +181,47 @@ impl ConversationState {
         self.seen_turn_ids.count()
     }
 
-    /// Applies a customer turn and its scores; returns the facts the policy decides on.
+    /// The customer's recent texts a new customer turn is compared with, oldest first.
+    pub fn repetition_window(&self) -> Vec<Arc<str>> {
+        self.recent_customer_texts.iter().cloned().collect()
+    }
+
+    /// Reads and applies a customer turn and its scores in one go (see [`Self::apply_customer`]).
     pub fn apply_customer_turn(
         &mut self,
         turn: &TurnInput,
         scores: Scores,
         config: &StateConfig,
     ) -> TurnFacts {
-        let text = self.record(turn, config);
+        let reading = Reading::customer(turn, &scores).compare(self.repetition_window(), config);
+        self.apply_customer(turn, reading, scores, config)
+    }
+
+    /// Applies a customer turn, read beforehand ([`Reading::customer`]), and its scores;
+    /// returns the facts the policy decides on. Only updates: the costly reading is done.
+    pub fn apply_customer(
+        &mut self,
+        turn: &TurnInput,
+        reading: Reading,
+        scores: Scores,
+        config: &StateConfig,
+    ) -> TurnFacts {
+        let Reading { text, customer } = reading;
+        let customer = customer.expect("a customer turn is read with Reading::customer");
+        let repeated = customer.repeats(&self.recent_customer_texts, config);
+        let (language, mut cues) = (customer.language, customer.cues);
+        let turn_id = self.record(turn, text.clone(), config);
         self.opening.get_or_insert_with(|| text.clone());
-        let language = identify(&turn.text, turn.language.as_deref());
-        let mut cues = combine(&text, &scores.intents, language.intents_known);
-        let normalised = normalise(&text);
-        let repeated = repeats(
-            &normalised,
-            self.recent_customer_texts.iter().map(String::as_str),
-            config.repetition_similarity,
-        );
         push_bounded(
             &mut self.recent_customer_texts,
-            normalised,
+            text.clone(),
             config.repetition_lookback,
         );
         if repeated {
             self.repetitions += 1;
             cues.push(Cue {
                 kind: CueKind::Repetition,
-                text: text.clone(),
+                text: text.to_string(),
                 channel: None,
                 source: CueSource::Pattern,
                 confidence: 1.0,
@@ -251,7 +266,7 @@ impl ConversationState {
         push_bounded(
             &mut self.timeline,
             TimelinePoint {
-                turn_id: turn.turn_id.clone(),
+                turn_id,
                 turn_frustration,
                 conversation_frustration: self.frustration,
                 sentiment: scores.sentiment,
@@ -317,9 +332,16 @@ impl ConversationState {
         }
     }
 
-    /// Applies a bot or agent turn: answers the customer, tracks the bot's fallbacks.
+    /// Reads and applies a bot or agent turn in one go (see [`Self::apply_reply`]).
     pub fn apply_reply_turn(&mut self, turn: &TurnInput, config: &StateConfig) {
-        let text = self.record(turn, config);
+        self.apply_reply(turn, Reading::reply(turn), config);
+    }
+
+    /// Applies a bot or agent turn, read beforehand ([`Reading::reply`]): answers the
+    /// customer, tracks the bot's fallbacks.
+    pub fn apply_reply(&mut self, turn: &TurnInput, reading: Reading, config: &StateConfig) {
+        let text = reading.text;
+        self.record(turn, text.clone(), config);
         self.awaiting_reply_since_ms = None;
         self.last_reply = Some(text.clone());
         match turn.speaker {
@@ -343,13 +365,13 @@ impl ConversationState {
         self.timeline
             .iter()
             .skip(skip)
-            .map(|p| p.turn_id.clone())
+            .map(|p| p.turn_id.to_string())
             .collect()
     }
 
-    /// Common bookkeeping of every turn; returns its redacted text.
-    fn record(&mut self, turn: &TurnInput, config: &StateConfig) -> String {
-        let text = redact(&turn.text).into_owned();
+    /// Common bookkeeping of every turn, with its redacted text; returns its id, shared.
+    fn record(&mut self, turn: &TurnInput, text: Arc<str>, config: &StateConfig) -> Arc<str> {
+        let turn_id: Arc<str> = turn.turn_id.as_str().into();
         self.channel = turn.channel;
         if !turn.available_channels.is_empty() {
             self.available_channels.clone_from(&turn.available_channels);
@@ -358,16 +380,16 @@ impl ConversationState {
         push_bounded(
             &mut self.recent,
             RecordedTurn {
-                turn_id: turn.turn_id.clone(),
+                turn_id: turn_id.clone(),
                 speaker: turn.speaker,
-                text: text.clone(),
+                text,
                 channel: turn.channel,
                 at_ms: turn.at_ms,
                 bot_fallback: turn.speaker == Speaker::Bot && is_fallback(turn, config),
             },
             config.recent_turns,
         );
-        text
+        turn_id
     }
 }
 
@@ -533,7 +555,7 @@ mod tests {
                 &config,
             );
         }
-        let texts: Vec<&str> = state.recent.iter().map(|t| t.text.as_str()).collect();
+        let texts: Vec<&str> = state.recent.iter().map(|t| &*t.text).collect();
         assert_eq!(texts, ["mail me at [EMAIL]", "my card is [CARD]"]);
         assert!(state.has_seen("0") && !state.has_seen("9"));
     }

@@ -1,5 +1,7 @@
 //! A conversation turn as the state machine sees it.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,9 +61,9 @@ pub struct TurnInput {
 /// A turn as kept in the conversation's recent history: personal data already redacted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordedTurn {
-    pub turn_id: String,
+    pub turn_id: Arc<str>,
     pub speaker: Speaker,
-    pub text: String,
+    pub text: Arc<str>,
     pub channel: Channel,
     pub at_ms: u64,
     pub bot_fallback: bool,

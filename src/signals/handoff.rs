@@ -1,19 +1,22 @@
 //! The handoff package: what the agent sees so the customer never has to repeat themselves.
-//! Built only from state, where text is already redacted.
+//! Built only from a snapshot of the state, where text is already redacted (and shared, not
+//! copied), after the conversation's lock is released.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::conversation::{ConversationState, RecordedTurn, TimelinePoint};
+use crate::conversation::{RecordedTurn, Snapshot, TimelinePoint};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Handoff {
     pub recent_turns: Vec<RecordedTurn>,
     pub emotion_timeline: Vec<TimelinePoint>,
-    pub bot_failed_attempts: Vec<String>,
+    pub bot_failed_attempts: Vec<Arc<str>>,
     pub summary: String,
 }
 
-pub fn build_handoff(state: &ConversationState) -> Handoff {
+pub fn build_handoff(state: &Snapshot) -> Handoff {
     let mut summary = format!(
         "{} customer turns on {:?}; frustration {:.2} (peak {:.2}, {:?})",
         state.customer_turns, state.channel, state.frustration, state.peak_frustration, state.trend
@@ -34,9 +37,9 @@ pub fn build_handoff(state: &ConversationState) -> Handoff {
         summary.push_str(&format!("; first message: \"{opening}\""));
     }
     Handoff {
-        recent_turns: state.recent.iter().cloned().collect(),
-        emotion_timeline: state.timeline.iter().cloned().collect(),
-        bot_failed_attempts: state.bot_failures.iter().cloned().collect(),
+        recent_turns: state.recent.clone(),
+        emotion_timeline: state.timeline.clone(),
+        bot_failed_attempts: state.bot_failures.clone(),
         summary,
     }
 }

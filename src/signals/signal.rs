@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{Handoff, build_handoff};
-use crate::conversation::{Channel, ConversationState, Cue, Risk, TurnFacts};
+use crate::conversation::{Channel, Cue, Risk, Snapshot, TurnFacts};
 use crate::policy::{Decision, Priority, Reason, SignalKind};
 
 /// The facts a rule fired on.
@@ -58,7 +58,7 @@ impl Signal {
     pub fn new(
         decision: Decision,
         origin: &Origin<'_>,
-        state: &ConversationState,
+        state: &Snapshot,
         facts: &TurnFacts,
     ) -> Self {
         const EVIDENCE_TURNS: usize = 4;

@@ -1,10 +1,6 @@
-//! Where published signals go besides live subscribers: the log, and an optional JSON-lines
-//! audit file.
-
-use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
-use std::path::Path;
-use std::sync::Mutex;
+//! Where published signals go at once besides live subscribers: the log. Sinks run on the
+//! publishing task after every lock is released; anything that may block (the audit file,
+//! webhooks) is a hub subscriber on its own task instead.
 
 use super::Signal;
 
@@ -29,35 +25,5 @@ impl Sink for LogSink {
             turn = %signal.turn_id,
             "signal"
         );
-    }
-}
-
-/// Appends every signal as one JSON line (text already redacted).
-pub struct JsonlSink {
-    file: Mutex<BufWriter<File>>,
-}
-
-impl JsonlSink {
-    pub fn open(path: &Path) -> std::io::Result<Self> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Self {
-            file: Mutex::new(BufWriter::new(file)),
-        })
-    }
-}
-
-impl Sink for JsonlSink {
-    fn deliver(&self, signal: &Signal) {
-        let mut file = self
-            .file
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let written = serde_json::to_writer(&mut *file, signal)
-            .map_err(std::io::Error::from)
-            .and_then(|()| file.write_all(b"\n"))
-            .and_then(|()| file.flush());
-        if let Err(error) = written {
-            tracing::warn!(%error, "writing the signal audit file failed");
-        }
     }
 }

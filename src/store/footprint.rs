@@ -1,59 +1,71 @@
-//! Approximate bytes of a stored conversation: key, state, policy memory and its last signal
-//! (whose handoff copies the recent turns), plus a fixed allowance for the map entry.
+//! Bytes held by a stored conversation, as the allocator charges them (see
+//! `conversation::footprint`): its map slot, key, state, policy memory and last signal. The
+//! signal's handoff shares its texts with the state, so they are counted once; the signal
+//! itself is counted in full although the hub's replay buffer may hold it too.
 
 use std::mem::size_of;
 
 use super::{Conversation, ConversationKey};
-use crate::conversation::footprint::{recorded_turn, timeline_point};
+use crate::conversation::Cue;
+use crate::conversation::footprint::{
+    Shared, block, recorded_turn, slots, string, timeline_point,
+};
+use crate::conversation::{RecordedTurn, RiskDriver, TimelinePoint};
+use crate::policy::Reason;
 use crate::signals::Signal;
 
-/// Map slot, shard locks and allocator rounding, per entry.
-const ENTRY_OVERHEAD: usize = 64;
-
-pub fn conversation(key: &ConversationKey, conversation: &Conversation) -> usize {
-    ENTRY_OVERHEAD
-        + size_of::<(ConversationKey, Conversation)>()
-        + key.tenant_id.len()
-        + key.conversation_id.len()
-        + conversation.state.approx_bytes()
-        + conversation.policy.switched_to.capacity()
-        + conversation.last_signal.as_deref().map_or(0, signal)
+/// A map slot in the shard's hash table, with its control byte, at the table's average load
+/// over its growth cycle (between 7/16 and 7/8 full: about two thirds).
+fn slot() -> usize {
+    (size_of::<(ConversationKey, Conversation)>() + 1) * 3 / 2
 }
 
-fn signal(signal: &Signal) -> usize {
+pub fn conversation(key: &ConversationKey, conversation: &Conversation) -> usize {
+    let mut shared = Shared::default();
+    slot()
+        + string(&key.tenant_id)
+        + string(&key.conversation_id)
+        + conversation.state.heap_bytes(&mut shared)
+        + block(conversation.policy.switched_to.capacity())
+        + conversation
+            .last_signal
+            .as_deref()
+            .map_or(0, |s| signal(s, &mut shared))
+}
+
+fn signal(signal: &Signal, shared: &mut Shared) -> usize {
     let handoff = &signal.handoff;
-    size_of::<Signal>()
-        + signal.id.len()
-        + signal.tenant_id.len()
-        + signal.conversation_id.len()
-        + signal.turn_id.len()
-        + signal.explanation.len()
-        + signal
-            .evidence
-            .turn_ids
-            .iter()
-            .map(|id| 24 + id.len())
-            .sum::<usize>()
-        + signal
-            .evidence
-            .cues
-            .iter()
-            .map(|c| 64 + c.text.len())
-            .sum::<usize>()
+    let evidence = &signal.evidence;
+    // The Arc's counters and the signal.
+    block(2 * size_of::<usize>() + size_of::<Signal>())
+        + string(&signal.id)
+        + string(&signal.tenant_id)
+        + string(&signal.conversation_id)
+        + string(&signal.turn_id)
+        + string(&signal.explanation)
+        + slots::<Reason>(signal.reasons.capacity())
+        + slots::<String>(evidence.turn_ids.capacity())
+        + evidence.turn_ids.iter().map(string).sum::<usize>()
+        + slots::<Cue>(evidence.cues.capacity())
+        + evidence.cues.iter().map(|c| string(&c.text)).sum::<usize>()
+        + slots::<RiskDriver>(evidence.risk.drivers.capacity())
+        + slots::<RecordedTurn>(handoff.recent_turns.capacity())
         + handoff
             .recent_turns
             .iter()
-            .map(recorded_turn)
+            .map(|t| recorded_turn(t, shared))
             .sum::<usize>()
+        + slots::<TimelinePoint>(handoff.emotion_timeline.capacity())
         + handoff
             .emotion_timeline
             .iter()
-            .map(timeline_point)
+            .map(|p| timeline_point(p, shared))
             .sum::<usize>()
+        + slots::<std::sync::Arc<str>>(handoff.bot_failed_attempts.capacity())
         + handoff
             .bot_failed_attempts
             .iter()
-            .map(|t| 24 + t.len())
+            .map(|t| shared.text(t))
             .sum::<usize>()
-        + handoff.summary.len()
+        + string(&handoff.summary)
 }

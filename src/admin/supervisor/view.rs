@@ -76,7 +76,7 @@ pub struct Detail {
     pub summary: String,
     pub recent_turns: Vec<RecordedTurn>,
     pub timeline: Vec<TimelinePoint>,
-    pub bot_failed_attempts: Vec<String>,
+    pub bot_failed_attempts: Vec<std::sync::Arc<str>>,
 }
 
 fn row(key: &ConversationKey, conversation: &Conversation, signals: Vec<Arc<Signal>>) -> Row {
@@ -131,7 +131,7 @@ pub fn detail(
         return None;
     }
     let conversation = pipeline.store().get(key)?;
-    let handoff = build_handoff(&conversation.state);
+    let handoff = build_handoff(&conversation.state.snapshot());
     Some(Detail {
         row: row(key, &conversation, board.signals(key)),
         summary: handoff.summary,

@@ -1,36 +1,112 @@
-//! Approximate memory held by one conversation's state, for the store's byte budget.
-//! Counts the struct, every string and ring it owns and the resend set; allocator slack and
-//! map overhead are left to the caller's margin.
+//! Memory held by one conversation's state, for the store's byte budget, counted the way the
+//! allocator charges it: each heap block at glibc's chunk size (the request plus an 8-byte
+//! header, rounded up to 16, at least 32), collections at their capacity, hash sets with their
+//! control bytes, and each shared text (`Arc<str>`, with its two counters) once however many
+//! rings, handoffs and signals point at it. `tests/memory.rs` checks the count against a
+//! counting allocator.
 
+use std::collections::{HashSet, VecDeque};
 use std::mem::size_of;
+use std::sync::Arc;
 
-use super::{ConversationState, RecordedTurn, TimelinePoint};
-use crate::conversation::Channel;
+use super::ConversationState;
+use crate::conversation::{Channel, RecordedTurn, TimelinePoint};
 
-fn string(s: &String) -> usize {
-    size_of::<String>() + s.capacity()
+/// What the allocator hands out for a request of `bytes` (glibc malloc on 64-bit).
+pub fn block(bytes: usize) -> usize {
+    if bytes == 0 {
+        return 0;
+    }
+    (bytes + 8).next_multiple_of(16).max(32)
 }
 
-/// Heap bytes of one recorded turn (its strings) plus its slot.
-pub fn recorded_turn(turn: &RecordedTurn) -> usize {
-    size_of::<RecordedTurn>() + turn.turn_id.capacity() + turn.text.capacity()
+/// A `String`'s heap block.
+pub fn string(s: &String) -> usize {
+    block(s.capacity())
 }
 
-/// Heap bytes of one timeline point plus its slot.
-pub fn timeline_point(point: &TimelinePoint) -> usize {
-    size_of::<TimelinePoint>() + point.turn_id.capacity()
+/// A `Vec`'s or `VecDeque`'s heap block.
+pub fn slots<T>(capacity: usize) -> usize {
+    block(capacity * size_of::<T>())
+}
+
+/// A `HashSet<T>`'s table: buckets of `T` and a control byte each, plus a group of 16.
+pub fn hash_set<T>(set: &HashSet<T>) -> usize {
+    let capacity = set.capacity();
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 8 {
+        (capacity + 1).next_power_of_two()
+    } else {
+        (capacity * 8).div_ceil(7).next_power_of_two()
+    };
+    block(buckets * size_of::<T>() + buckets + 16)
+}
+
+/// Shared texts already counted, by address.
+#[derive(Default)]
+pub struct Shared(Vec<*const u8>);
+
+impl Shared {
+    /// The block of `text` if it was not counted yet.
+    pub fn text(&mut self, text: &Arc<str>) -> usize {
+        let at = Arc::as_ptr(text).cast::<u8>();
+        if self.0.contains(&at) {
+            return 0;
+        }
+        self.0.push(at);
+        // Strong and weak counts, then the bytes.
+        block(2 * size_of::<usize>() + text.len())
+    }
+}
+
+/// One recorded turn's texts (its slot is counted with its ring).
+pub fn recorded_turn(turn: &RecordedTurn, shared: &mut Shared) -> usize {
+    shared.text(&turn.turn_id) + shared.text(&turn.text)
+}
+
+/// One timeline point's text (its slot is counted with its ring; emotion labels belong to the
+/// model).
+pub fn timeline_point(point: &TimelinePoint, shared: &mut Shared) -> usize {
+    shared.text(&point.turn_id)
+}
+
+fn ring<T>(ring: &VecDeque<T>) -> usize {
+    slots::<T>(ring.capacity())
 }
 
 impl ConversationState {
-    /// Approximate bytes this state holds.
-    pub fn approx_bytes(&self) -> usize {
-        size_of::<Self>()
-            + self.available_channels.capacity() * size_of::<Channel>()
-            + self.recent.iter().map(recorded_turn).sum::<usize>()
-            + self.timeline.iter().map(timeline_point).sum::<usize>()
-            + self.bot_failures.iter().map(string).sum::<usize>()
-            + self.opening.as_ref().map_or(0, string)
-            + self.recent_customer_texts.iter().map(string).sum::<usize>()
+    /// Bytes this state holds beyond its own struct, counting texts into `shared`.
+    pub fn heap_bytes(&self, shared: &mut Shared) -> usize {
+        slots::<Channel>(self.available_channels.capacity())
+            + ring(&self.recent)
+            + self
+                .recent
+                .iter()
+                .map(|t| recorded_turn(t, shared))
+                .sum::<usize>()
+            + ring(&self.timeline)
+            + self
+                .timeline
+                .iter()
+                .map(|p| timeline_point(p, shared))
+                .sum::<usize>()
+            + ring(&self.bot_failures)
+            + self.bot_failures.iter().map(|t| shared.text(t)).sum::<usize>()
+            + self.opening.as_ref().map_or(0, |t| shared.text(t))
+            + self.last_reply.as_ref().map_or(0, |t| shared.text(t))
+            + ring(&self.recent_customer_texts)
+            + self
+                .recent_customer_texts
+                .iter()
+                .map(|t| shared.text(t))
+                .sum::<usize>()
             + self.seen_turn_ids.heap_bytes()
+    }
+
+    /// Approximate bytes this state holds, its struct included.
+    pub fn approx_bytes(&self) -> usize {
+        size_of::<Self>() + self.heap_bytes(&mut Shared::default())
     }
 }

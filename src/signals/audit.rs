@@ -1,0 +1,184 @@
+//! The audit file: every signal appended as one JSON line (text already redacted), off the turn
+//! path. A hub subscriber task moves signals into a bounded buffer without ever waiting; a
+//! writer thread drains it, writes and flushes. A slow or stalled disk (a full pipe, a hung
+//! network mount) fills the buffer, and what does not fit is dropped and counted in
+//! `rapport_audit_dropped_total` (and [`AuditFile::dropped`]); turns are never held up. A
+//! subscriber that falls so far behind that the hub's replay buffer no longer holds what it
+//! missed counts those signals as dropped too.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::{HubEvent, Signal, SignalFilter, SignalHub, Subscription};
+use crate::telemetry;
+
+enum Entry {
+    Signal(Arc<Signal>),
+    /// Answered once everything queued before it is written and flushed.
+    Flush(oneshot::Sender<()>),
+}
+
+/// A running audit file. Dropping it leaves the tasks running until the hub goes.
+pub struct AuditFile {
+    hub: Arc<SignalHub>,
+    flushes: mpsc::UnboundedSender<(u64, oneshot::Sender<()>)>,
+    handled: watch::Receiver<u64>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl AuditFile {
+    /// Opens `path` for appending and starts its subscriber (on the current tokio runtime) and
+    /// its writer thread; at most `buffer` signals wait for the writer.
+    pub fn spawn(hub: &Arc<SignalHub>, path: &Path, buffer: usize) -> Result<Self, String> {
+        let at = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| at(&"the audit file needs a tokio runtime"))?;
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| at(&e))?;
+        let (queue, queued) = mpsc::channel(buffer.max(1));
+        std::thread::Builder::new()
+            .name("rapport-audit".into())
+            .spawn(move || write(file, queued))
+            .map_err(|e| at(&e))?;
+        let (flushes, flush_requests) = mpsc::unbounded_channel();
+        let (handled_tx, handled) = watch::channel(0);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let forward = Forward {
+            queue,
+            handled: handled_tx,
+            dropped: dropped.clone(),
+        };
+        let subscription = hub.subscribe(SignalFilter::default(), None);
+        runtime.spawn(forward.run(subscription, flush_requests));
+        Ok(Self {
+            hub: hub.clone(),
+            flushes,
+            handled,
+            dropped,
+        })
+    }
+
+    /// Signals not written because the buffer was full (or the subscriber fell behind).
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Waits until every signal published so far was queued for the writer or dropped.
+    pub async fn handled(&self) {
+        let through = self.hub.next_sequence().saturating_sub(1);
+        let mut handled = self.handled.clone();
+        let _ = handled.wait_for(|&seen| seen >= through).await;
+    }
+
+    /// Waits until every signal published so far is written and flushed (or was dropped).
+    /// Waits for as long as the file blocks.
+    pub async fn flush(&self) {
+        let through = self.hub.next_sequence().saturating_sub(1);
+        let (done, flushed) = oneshot::channel();
+        if self.flushes.send((through, done)).is_ok() {
+            let _ = flushed.await;
+        }
+    }
+}
+
+/// The subscriber side: hub → bounded buffer, never waiting on the writer.
+struct Forward {
+    queue: mpsc::Sender<Entry>,
+    /// The newest sequence queued or dropped.
+    handled: watch::Sender<u64>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl Forward {
+    async fn run(
+        self,
+        mut subscription: Subscription,
+        mut flush_requests: mpsc::UnboundedReceiver<(u64, oneshot::Sender<()>)>,
+    ) {
+        let mut waiting: Vec<(u64, oneshot::Sender<()>)> = Vec::new();
+        loop {
+            tokio::select! {
+                event = subscription.next() => match event {
+                    Some(HubEvent::Signal(signal)) => {
+                        let sequence = signal.sequence;
+                        match self.queue.try_send(Entry::Signal(signal)) {
+                            Ok(()) => {}
+                            Err(mpsc::error::TrySendError::Full(_)) => self.drop_signals(1),
+                            Err(mpsc::error::TrySendError::Closed(_)) => return,
+                        }
+                        self.handled.send_replace(sequence);
+                    }
+                    Some(HubEvent::Gap { requested_from, oldest_available }) => {
+                        self.drop_signals(oldest_available.saturating_sub(requested_from.max(1)));
+                        self.handled.send_replace(oldest_available.saturating_sub(1));
+                    }
+                    None => return,
+                },
+                Some(request) = flush_requests.recv() => waiting.push(request),
+            }
+            let seen = *self.handled.borrow();
+            let (ready, not_yet): (Vec<_>, Vec<_>) = waiting
+                .into_iter().partition(|(through, _)| *through <= seen);
+            waiting = not_yet;
+            for (_, done) in ready {
+                // Waits for room: only flush callers wait here, never a turn.
+                if self.queue.send(Entry::Flush(done)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn drop_signals(&self, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let total = self.dropped.fetch_add(n, Ordering::Relaxed) + n;
+        telemetry::audit_dropped(n);
+        if (total - n).leading_zeros() != total.leading_zeros() {
+            tracing::warn!(
+                dropped = total,
+                "audit file buffer full: signals not written to the audit file"
+            );
+        }
+    }
+}
+
+/// The writer thread: writes what is queued, flushes when the queue runs dry.
+fn write(file: File, mut queued: mpsc::Receiver<Entry>) {
+    let mut out = BufWriter::new(file);
+    while let Some(first) = queued.blocking_recv() {
+        let mut next = Some(first);
+        while let Some(entry) = next.take().or_else(|| queued.try_recv().ok()) {
+            match entry {
+                Entry::Signal(signal) => {
+                    let written = serde_json::to_writer(&mut out, &*signal)
+                        .map_err(std::io::Error::from)
+                        .and_then(|()| out.write_all(b"\n"));
+                    if let Err(error) = written {
+                        tracing::warn!(%error, "writing the signal audit file failed");
+                    }
+                }
+                Entry::Flush(done) => {
+                    flush(&mut out);
+                    let _ = done.send(());
+                }
+            }
+        }
+        flush(&mut out);
+    }
+}
+
+fn flush(out: &mut BufWriter<File>) {
+    if let Err(error) = out.flush() {
+        tracing::warn!(%error, "flushing the signal audit file failed");
+    }
+}
