@@ -280,7 +280,7 @@ impl Pipeline {
                 };
                 if let Some(last) = signals.last() {
                     self.store
-                        .modify(key, |c| c.last_signal = Some(last.clone()));
+                        .modify(key, |c| c.last_signal = Some(Arc::downgrade(last)));
                 }
                 TurnOutcome::Assessed { facts, signals }
             }

@@ -3,8 +3,8 @@
 //! and its last signal. Bounded twice: by count (`capacity`) and by approximate bytes
 //! (`max_bytes`, see `footprint`); either refuses new conversations while existing ones go on.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -27,10 +27,19 @@ pub struct ConversationKey {
 pub struct Conversation {
     pub state: ConversationState,
     pub policy: PolicyMemory,
-    pub last_signal: Option<Arc<Signal>>,
+    /// The newest signal, while the hub's replay buffer holds it (the buffer, bounded by
+    /// `[signals] replay_capacity`, owns signals; a conversation does not keep one alive).
+    pub last_signal: Option<Weak<Signal>>,
     touched: Instant,
     /// Approximate bytes, as last counted into the store's total.
     bytes: usize,
+}
+
+impl Conversation {
+    /// The newest signal, if the hub still holds it.
+    pub fn last_signal(&self) -> Option<Arc<Signal>> {
+        self.last_signal.as_ref().and_then(Weak::upgrade)
+    }
 }
 
 /// The map is full (by count or bytes), or the tenant at its quota: no new conversation can start.
@@ -48,7 +57,8 @@ pub enum StoreFull {
 }
 
 pub struct Store {
-    map: DashMap<ConversationKey, Conversation>,
+    /// Boxed, so a slot of the hash table (which is never full) stays small.
+    map: DashMap<ConversationKey, Box<Conversation>>,
     len: AtomicUsize,
     capacity: usize,
     idle_ttl: Duration,
@@ -136,13 +146,13 @@ impl Store {
                     self.len.fetch_sub(1, Ordering::AcqRel);
                     return Err(exceeded.into());
                 }
-                vacant.insert(Conversation {
+                vacant.insert(Box::new(Conversation {
                     state: ConversationState::new(channel),
                     policy: PolicyMemory::default(),
                     last_signal: None,
                     touched: Instant::now(),
                     bytes: 0,
-                })
+                }))
             }
         };
         entry.touched = Instant::now();
@@ -165,7 +175,7 @@ impl Store {
 
     /// A copy of the conversation, if it is held.
     pub fn get(&self, key: &ConversationKey) -> Option<Conversation> {
-        self.map.get(key).map(|entry| entry.clone())
+        self.map.get(key).map(|entry| Conversation::clone(&entry))
     }
 
     /// Runs `f` on every conversation held, without touching them (for the supervisor page).

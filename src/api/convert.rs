@@ -336,7 +336,7 @@ pub fn conversation(
         repetitions: state.repetitions,
         waiting_ms: state.waiting_ms(now_ms()),
         escalated: conversation.policy.escalated,
-        last_signal: conversation.last_signal.as_deref().map(signal),
+        last_signal: conversation.last_signal().as_deref().map(signal),
         handoff: Some(handoff(&crate::signals::build_handoff(&state.snapshot()))),
     }
 }

@@ -1,11 +1,10 @@
 //! Memory held by one conversation's state, for the store's byte budget, counted the way the
 //! allocator charges it: each heap block at glibc's chunk size (the request plus an 8-byte
-//! header, rounded up to 16, at least 32), collections at their capacity, hash sets with their
-//! control bytes, and each shared text (`Arc<str>`, with its two counters) once however many
-//! rings, handoffs and signals point at it. `tests/memory.rs` checks the count against a
+//! header, rounded up to 16, at least 32), collections at their capacity, and each shared text
+//! (`Arc<str>`, with its two counters) once however many rings and handoffs point at it. `tests/memory.rs` checks the count against a
 //! counting allocator.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::mem::size_of;
 use std::sync::Arc;
 
@@ -28,20 +27,6 @@ pub fn string(s: &String) -> usize {
 /// A `Vec`'s or `VecDeque`'s heap block.
 pub fn slots<T>(capacity: usize) -> usize {
     block(capacity * size_of::<T>())
-}
-
-/// A `HashSet<T>`'s table: buckets of `T` and a control byte each, plus a group of 16.
-pub fn hash_set<T>(set: &HashSet<T>) -> usize {
-    let capacity = set.capacity();
-    if capacity == 0 {
-        return 0;
-    }
-    let buckets = if capacity < 8 {
-        (capacity + 1).next_power_of_two()
-    } else {
-        (capacity * 8).div_ceil(7).next_power_of_two()
-    };
-    block(buckets * size_of::<T>() + buckets + 16)
 }
 
 /// Shared texts already counted, by address.
