@@ -2,6 +2,7 @@
 
     python models/train.py                   # ~1 h on 2 CPU cores; writes models/rapport-nlu/
     python models/train.py --epochs 1        # quicker, weaker
+    python models/train.py --epochs 1 --init models/.work/network.pt --lr 4e-5   # warm start
 
 Tasks: sentiment (GoEmotions, SST-2, TweetEval, MELD), 28 emotions (GoEmotions), frustration
 (GoEmotions frustration emotions, TweetEval anger, MELD anger/disgust), dissatisfaction (the
@@ -137,6 +138,7 @@ def main():
     parser.add_argument("--train-length", type=int, default=64, help="customer tokens kept while training")
     parser.add_argument("--limit", type=int, default=0, help="at most this many fixed examples (smoke runs)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--init", type=Path, help="start from this network.pt (a warm start) instead of the base encoder")
     parser.add_argument("--version", default=time.strftime("%Y.%m.%d"))
     args = parser.parse_args()
 
@@ -162,6 +164,9 @@ def main():
     print(f"encoder {source}\n{per_epoch} examples per epoch ({len(always)} fixed)", flush=True)
 
     network = Network(source)
+    if args.init:
+        network.load_state_dict(torch.load(args.init, map_location="cpu"))
+        print(f"warm start from {args.init}", flush=True)
     heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     encoder = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
