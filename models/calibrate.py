@@ -9,7 +9,7 @@ Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eva
   a blend (best mean ROC-AUC over GoEmotions and MELD dev);
 - a threshold per emotion (GoEmotions), for frustration (GoEmotions), for dissatisfaction
   (dialogues) and per intent (paraphrase dev) at the lower of its best-F1 threshold and the lowest one that keeps
-  look-alike false positives within 1% on dev (metrics.tune_recall_thresholds).
+  look-alike false positives at zero on dev (metrics.tune_recall_thresholds).
 """
 
 import argparse

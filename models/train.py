@@ -52,7 +52,7 @@ def training_sets(root: Path, args, rng) -> tuple:
         + data.tweeteval_sentiment(root, "train")
         + data.tweeteval_emotion(root, "train")
         + data.meld(root, "train")
-        + data.dialogues(root, "train")
+        + data.dialogues(root, "train", intent_negative_share=args.dialogue_intent_negatives)
         + data.intent_examples("train")
     )
     return always, data.goemotions(root, "train")
@@ -135,6 +135,8 @@ def main():
     parser.add_argument("--emotion-weight", type=float, default=4.0)
     parser.add_argument("--dissatisfaction-weight", type=float, default=2.0)
     parser.add_argument("--intent-weight", type=float, default=2.0)
+    parser.add_argument("--dialogue-intent-negatives", type=float, default=0.25,
+                        help="share of satisfied dialogue turns that also train the intent heads as look-alikes")
     parser.add_argument("--train-length", type=int, default=64, help="customer tokens kept while training")
     parser.add_argument("--limit", type=int, default=0, help="at most this many fixed examples (smoke runs)")
     parser.add_argument("--seed", type=int, default=13)
