@@ -23,6 +23,8 @@ pub struct Config {
     pub policy: toml::Table,
     /// Per-tenant overrides: `[tenants.<tenant_id>.policy]`.
     pub tenants: HashMap<String, TenantConfig>,
+    /// Several replicas sharing signals and conversations through Redis (off by default).
+    pub cluster: crate::cluster::ClusterConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]

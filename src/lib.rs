@@ -2,9 +2,11 @@
 //!
 //! The pipeline, one module per stage: [`api`] (gRPC) → [`nlu`] (tokenize, batch, infer) →
 //! [`conversation`] (pure state machine) → [`policy`] (decide) → [`signals`] (fan-out, sinks).
-//! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map.
+//! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map;
+//! [`cluster`] shares signals and conversation checkpoints between replicas through Redis.
 
 pub mod api;
+pub mod cluster;
 pub mod config;
 pub mod conversation;
 pub mod nlu;

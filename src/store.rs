@@ -83,6 +83,36 @@ impl Store {
         Ok(result)
     }
 
+    /// Puts a conversation taken over from another replica, unless one is already held (or the
+    /// map is full); whether it was put.
+    pub fn restore(
+        &self,
+        key: &ConversationKey,
+        state: ConversationState,
+        policy: PolicyMemory,
+        last_signal: Option<Arc<Signal>>,
+    ) -> bool {
+        let Entry::Vacant(vacant) = self.map.entry(key.clone()) else {
+            return false;
+        };
+        if self
+            .len
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.capacity).then_some(n + 1)
+            })
+            .is_err()
+        {
+            return false;
+        }
+        vacant.insert(Conversation {
+            state,
+            policy,
+            last_signal,
+            touched: Instant::now(),
+        });
+        true
+    }
+
     /// A copy of the conversation, if it is held.
     pub fn get(&self, key: &ConversationKey) -> Option<Conversation> {
         self.map.get(key).map(|entry| entry.clone())

@@ -107,7 +107,7 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                     };
                 }
             };
-            match pipeline.check(&key, &turn) {
+            match pipeline.check(&key, &turn).await {
                 Ok(true) => return Step::Duplicate { key, turn_id },
                 Ok(false) => {}
                 Err(error) => {

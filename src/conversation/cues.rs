@@ -8,7 +8,7 @@ use regex::{Regex, RegexSet};
 
 use super::Channel;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CueKind {
     HumanRequest,
@@ -20,7 +20,7 @@ pub enum CueKind {
 
 /// A cue found in a turn: its kind, the matched phrase (redacted) and, for channel requests,
 /// the channel asked for.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cue {
     pub kind: CueKind,
     pub text: String,

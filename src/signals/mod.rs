@@ -7,6 +7,6 @@ pub mod signal;
 mod sinks;
 
 pub use handoff::{Handoff, build_handoff};
-pub use hub::{HubEvent, SignalFilter, SignalHub, Subscription};
+pub use hub::{HubEvent, SignalFilter, SignalHub, SignalLog, Subscription};
 pub use signal::{Evidence, Signal};
 pub use sinks::{JsonlSink, LogSink, Sink};
