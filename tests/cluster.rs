@@ -285,7 +285,7 @@ impl Subscriber {
                 let event = self.stream.message().await.unwrap().expect("an event");
                 match event.event {
                     Some(proto::signal_event::Event::Signal(signal)) => {
-                        let done = signal.id == id;
+                        let done = signal.signal_id == id;
                         let sequence = signal.sequence;
                         self.seen.push(signal);
                         if done {
@@ -302,7 +302,7 @@ impl Subscriber {
     }
 
     fn ids(&self) -> Vec<&str> {
-        self.seen.iter().map(|s| s.id.as_str()).collect()
+        self.seen.iter().map(|s| s.signal_id.as_str()).collect()
     }
 }
 
@@ -317,7 +317,7 @@ impl Emitted {
         turn: proto::Turn,
     ) -> proto::ConverseResponse {
         let response = stream.say(turn).await;
-        self.0.extend(response.signals.iter().map(|s| s.id.clone()));
+        self.0.extend(response.signals.iter().map(|s| s.signal_id.clone()));
         response
     }
 
@@ -337,7 +337,7 @@ fn signal_id(response: &proto::ConverseResponse, kind: proto::SignalKind) -> Str
         .iter()
         .find(|s| s.kind == kind as i32)
         .unwrap_or_else(|| panic!("no {kind:?} signal in {response:?}"))
-        .id
+        .signal_id
         .clone()
 }
 
@@ -370,8 +370,9 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     let last_on_a = emitted.0.last().unwrap().clone();
     let last_seen_on_a = router.until(&last_on_a).await;
     assert!(last_seen_on_a > 0);
-    eventually("A's checkpoints to be written", || async {
-        a.metric("rapport_cluster_checkpoint_backlog").await == Some(0.0)
+    let replica = &a;
+    eventually("A's checkpoints to be written", || async move {
+        replica.metric("rapport_cluster_checkpoint_backlog").await == Some(0.0)
     })
     .await;
     let before = a.conversation("c1").await.unwrap();
@@ -411,6 +412,7 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
             .all(|s| s.kind != proto::SignalKind::Escalate as i32),
         "the escalation latch was lost: {angry:?}"
     );
+    assert!(everything_on_b.until(&first).await > 0);
     let after = b.conversation("c1").await.unwrap();
     assert_eq!(after.customer_turns, 3);
     assert!(after.escalated);
@@ -446,8 +448,9 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         proto::SignalKind::Escalate,
     );
     let during_outage: Vec<String> = emitted.0[before_outage..].to_vec();
-    eventually("B to report redis down", || async {
-        b.metric("rapport_cluster_redis_up").await == Some(0.0)
+    let replica = &b;
+    eventually("B to report redis down", || async move {
+        replica.metric("rapport_cluster_redis_up").await == Some(0.0)
     })
     .await;
     assert_eq!(
@@ -568,5 +571,4 @@ async fn the_python_router_reads_the_stream_with_a_consumer_group() {
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );
-    drop(run);
 }
