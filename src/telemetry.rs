@@ -1,12 +1,14 @@
-//! Prometheus metrics: names, help texts, histogram buckets and the `/metrics` listener.
-//! Labels carry kinds, reasons and status codes only: never tenants' personal data or
-//! conversation ids.
+//! Prometheus metrics: names, help texts, histogram buckets and the recorder whose handle the
+//! admin listener ([`crate::admin`]) renders on `/metrics`. Every metric is described and
+//! present (at zero, with its known label values) from the start, so dashboards and alerts
+//! have series to bind to before traffic arrives. Labels carry kinds, reasons and status
+//! codes only: never tenants' personal data or conversation ids.
 
-use std::net::SocketAddr;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub const TURNS: &str = "rapport_turns_total";
 pub const INFERENCE_SECONDS: &str = "rapport_inference_seconds";
@@ -18,11 +20,51 @@ pub const SUBSCRIBERS: &str = "rapport_signal_subscribers";
 pub const SIGNALS: &str = "rapport_signals_total";
 pub const ERRORS: &str = "rapport_errors_total";
 pub const TURN_SECONDS: &str = "rapport_turn_seconds";
+pub const QUOTA_REJECTIONS: &str = "rapport_quota_rejections_total";
+pub const BUILD_INFO: &str = "rapport_build_info";
+pub const WEBHOOK_DELIVERIES: &str = "rapport_webhook_deliveries_total";
+pub const WEBHOOK_DROPPED: &str = "rapport_webhook_dropped_total";
+pub const SUPERVISOR_VIEWERS: &str = "rapport_supervisor_viewers";
 
-/// Serves `/metrics` on `addr` and describes every metric.
-pub fn install(addr: SocketAddr) -> Result<(), String> {
-    PrometheusBuilder::new()
-        .with_http_listener(addr)
+/// The label values each labelled metric starts with (at zero).
+const TURN_LABELS: &[(&str, &str)] = &[
+    ("customer", "assessed"),
+    ("customer", "refused"),
+    ("bot", "recorded"),
+    ("agent", "recorded"),
+    ("any", "duplicate"),
+    ("any", "refused"),
+];
+const SIGNAL_LABELS: &[(&str, &str)] = &[
+    ("escalate", "explicit_human_request"),
+    ("escalate", "escalation_risk"),
+    ("escalate", "sustained_frustration"),
+    ("escalate", "frustration_spike"),
+    ("escalate", "repetition"),
+    ("escalate", "bot_fallback_streak"),
+    ("switch_channel", "channel_requested"),
+    ("switch_channel", "connection_trouble"),
+    ("switch_channel", "complaint_growing"),
+];
+const ERROR_CODES: &[&str] = &[
+    "invalid_argument",
+    "resource_exhausted",
+    "not_found",
+    "unavailable",
+    "internal",
+];
+/// Outcomes of a webhook delivery: accepted by the receiver, refused by it for good (4xx),
+/// or given up after retrying for the configured time.
+pub const WEBHOOK_OUTCOMES: &[&str] = &["delivered", "rejected", "gave_up"];
+
+/// Installs the process-wide recorder once and returns its handle; every metric is then
+/// described and present. Later calls return the same handle.
+pub fn install() -> Result<PrometheusHandle, String> {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    if let Some(handle) = HANDLE.get() {
+        return Ok(handle.clone());
+    }
+    let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(
             Matcher::Suffix("_seconds".into()),
             &[
@@ -36,10 +78,18 @@ pub fn install(addr: SocketAddr) -> Result<(), String> {
             )
         })
         .map_err(|e| e.to_string())?
-        .install()
+        .install_recorder()
         .map_err(|e| e.to_string())?;
+    let handle = HANDLE.get_or_init(|| handle).clone();
     describe();
-    Ok(())
+    register_at_zero();
+    Ok(handle)
+}
+
+/// `rapport_build_info{version, model_version} 1`.
+pub fn build_info(model_version: &str) {
+    gauge!(BUILD_INFO, "version" => env!("CARGO_PKG_VERSION"), "model_version" => model_version.to_string())
+        .set(1.0);
 }
 
 fn describe() {
@@ -56,6 +106,55 @@ fn describe() {
         TURN_SECONDS,
         "Time from receiving a customer turn to its assessment"
     );
+    describe_counter!(
+        QUOTA_REJECTIONS,
+        "Turns refused by a per-tenant quota, by kind"
+    );
+    describe_gauge!(
+        BUILD_INFO,
+        "Always 1; the rapport version and the model version as labels"
+    );
+    describe_counter!(
+        WEBHOOK_DELIVERIES,
+        "Webhook deliveries finished, by outcome (delivered, rejected, gave_up)"
+    );
+    describe_counter!(
+        WEBHOOK_DROPPED,
+        "Signals dropped because a webhook's queue was full"
+    );
+    describe_gauge!(SUPERVISOR_VIEWERS, "Open supervisor page event streams");
+}
+
+/// Every metric, with its known label values, at zero.
+fn register_at_zero() {
+    for (speaker, outcome) in TURN_LABELS {
+        counter!(TURNS, "speaker" => *speaker, "outcome" => *outcome).absolute(0);
+    }
+    for (kind, reason) in SIGNAL_LABELS {
+        counter!(SIGNALS, "kind" => *kind, "reason" => *reason).absolute(0);
+    }
+    for code in ERROR_CODES {
+        counter!(ERRORS, "code" => *code).absolute(0);
+    }
+    for outcome in WEBHOOK_OUTCOMES {
+        counter!(WEBHOOK_DELIVERIES, "outcome" => *outcome).absolute(0);
+    }
+    counter!(WEBHOOK_DROPPED).absolute(0);
+    for kind in ["turns", "conversations"] {
+        counter!(QUOTA_REJECTIONS, "kind" => kind).absolute(0);
+    }
+    for name in [INFERENCE_SECONDS, BATCH_SIZE, TURN_SECONDS] {
+        let _ = histogram!(name);
+    }
+    for name in [
+        QUEUE_DEPTH,
+        ACTIVE_CONVERSATIONS,
+        ACTIVE_STREAMS,
+        SUBSCRIBERS,
+        SUPERVISOR_VIEWERS,
+    ] {
+        gauge!(name).increment(0.0);
+    }
 }
 
 pub fn set_queue_depth(depth: usize) {
@@ -83,6 +182,16 @@ pub fn error(code: &'static str) {
     counter!(ERRORS, "code" => code).increment(1);
 }
 
+/// A per-tenant quota refused a turn; `tenant` only when `[quotas] tenant_label` is on.
+pub fn quota_rejected(kind: &'static str, tenant: Option<&str>) {
+    match tenant {
+        Some(tenant) => {
+            counter!(QUOTA_REJECTIONS, "kind" => kind, "tenant" => tenant.to_string()).increment(1)
+        }
+        None => counter!(QUOTA_REJECTIONS, "kind" => kind).increment(1),
+    }
+}
+
 pub fn set_active_conversations(n: usize) {
     gauge!(ACTIVE_CONVERSATIONS).set(n as f64);
 }
@@ -93,4 +202,12 @@ pub fn stream_opened(gauge_name: &'static str) {
 
 pub fn stream_closed(gauge_name: &'static str) {
     gauge!(gauge_name).decrement(1.0);
+}
+
+pub fn webhook_delivery(outcome: &'static str) {
+    counter!(WEBHOOK_DELIVERIES, "outcome" => outcome).increment(1);
+}
+
+pub fn webhook_dropped() {
+    counter!(WEBHOOK_DROPPED).increment(1);
 }

@@ -78,12 +78,8 @@ fn dashboard_exprs(value: &serde_json::Value, exprs: &mut Vec<String>) {
 /// Starts a server with the exporter, sends traffic that touches every metric, and returns
 /// the `/metrics` body.
 async fn scrape_after_traffic() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    rapport::telemetry::install(addr).unwrap();
-
     let server = Server::start().await;
+    let addr = server.admin().await;
     let mut signals = server
         .client()
         .await

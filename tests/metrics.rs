@@ -3,18 +3,12 @@
 
 mod common;
 
-use common::{Server, customer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use common::{Server, customer, http_get};
 
 #[tokio::test]
 async fn exposes_pipeline_metrics_without_personal_data_or_conversation_ids() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    rapport::telemetry::install(addr).unwrap();
-
     let server = Server::start().await;
+    let admin = server.admin().await;
     let mut stream = server.converse().await;
     stream
         .say(customer(
@@ -27,13 +21,8 @@ async fn exposes_pipeline_metrics_without_personal_data_or_conversation_ids() {
         .say(customer("conv-secret-42", "2", "let me talk to a human"))
         .await;
 
-    let mut http = TcpStream::connect(addr).await.unwrap();
-    http.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let mut body = String::new();
-    http.read_to_string(&mut body).await.unwrap();
-
+    let (status, body) = http_get(admin, "/metrics").await;
+    assert!(status.contains("200"), "{status}");
     for name in [
         "rapport_turns_total{speaker=\"customer\",outcome=\"assessed\"} 2",
         "rapport_signals_total{kind=\"escalate\",reason=\"explicit_human_request\"} 1",

@@ -1,17 +1,35 @@
-//! `rapport serve`: the gRPC server until SIGTERM / Ctrl-C, then a bounded drain.
+//! `rapport serve`: the gRPC server and the admin listener (`/metrics`, supervisor page) until
+//! SIGTERM / Ctrl-C, then a bounded drain. SIGHUP reloads the tokens of `[auth]` from the
+//! config file.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use rapport::admin::AdminState;
+use rapport::auth::Security;
 use rapport::config::Config;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub async fn run(config: Config) -> Result<(), String> {
-    if let Some(addr) = config.server.metrics_listen {
-        rapport::telemetry::install(addr)?;
-        tracing::info!(%addr, "metrics on /metrics");
+pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
+    // First, so a server that must not listen (no [auth] on a public address) stops at once.
+    let security = Security::from_config(&config)?;
+    if security.auth.is_enabled() {
+        tracing::info!("bearer tokens required; SIGHUP reloads [auth]");
+    } else {
+        tracing::warn!("no authentication: every caller may use every tenant");
     }
+    if let Some(tls) = &config.server.tls {
+        tracing::info!(mutual = tls.client_ca.is_some(), "TLS on");
+    }
+    if security.auth.is_enabled() {
+        // The supervisor page has no token check yet: with auth on it shows no tenant.
+        rapport::admin::supervisor::access::close_to_all_tenants();
+    }
+    tokio::spawn(rapport::auth::reload_on_hangup(security.auth.clone(), path));
+    let metrics = rapport::telemetry::install()?;
     let pipeline = super::pipeline(&config)?;
+    rapport::telemetry::build_info(pipeline.model_version());
     let sweep = Duration::from_secs((config.store.idle_ttl_secs / 4).clamp(1, 60));
     pipeline.spawn_expiry(sweep);
     let listener = TcpListener::bind(config.server.listen)
@@ -21,12 +39,30 @@ pub async fn run(config: Config) -> Result<(), String> {
 
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
+    rapport::signals::webhook::spawn_all(
+        pipeline.hub(),
+        &config.signals.webhooks,
+        shutdown.clone(),
+    )?;
+    if let Some(addr) = config.server.metrics_listen {
+        let admin = TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("{addr}: {e}"))?;
+        tracing::info!(%addr, "admin: /metrics, /supervisor");
+        let state = AdminState::new(metrics, pipeline.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            if let Err(error) = rapport::admin::serve(admin, state).await {
+                tracing::error!(%error, "admin listener failed");
+            }
+        });
+    }
     let drain = Duration::from_millis(config.server.drain_timeout_ms);
-    let server = rapport::api::serve(
+    let server = rapport::api::serve_with(
         listener,
         pipeline,
         shutdown.clone(),
         config.server.max_in_flight_per_stream,
+        security,
     );
     tokio::select! {
         result = server => result.map_err(|e| e.to_string()),

@@ -66,11 +66,11 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint, DecodeError> {
     rmp_serde::from_slice(body).map_err(|e| DecodeError::Malformed(e.to_string()))
 }
 
-/// Deserialises a signal's rule id into the `&'static str` the policy uses. Rule ids are a
-/// small fixed set, so each distinct one is leaked once; past [`MAX_RULE_IDS`] (a stream
-/// written by something else) they read as `unknown`.
-pub fn rule_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
-    const MAX_RULE_IDS: usize = 256;
+/// Deserialises a name the code keeps as `&'static str` (a signal's rule id, a risk driver's
+/// feature). They are a small fixed set, so each distinct one is leaked once; past
+/// `MAX_NAMES` (a stream written by something else) they read as `unknown`.
+pub fn interned<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
+    const MAX_NAMES: usize = 256;
     static KNOWN: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
     let id = String::deserialize(deserializer)?;
     let mut known = KNOWN.lock().unwrap_or_else(|p| p.into_inner());
@@ -78,7 +78,7 @@ pub fn rule_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static st
     if let Some(&interned) = known.get(id.as_str()) {
         return Ok(interned);
     }
-    if known.len() >= MAX_RULE_IDS {
+    if known.len() >= MAX_NAMES {
         return Ok("unknown");
     }
     let interned: &'static str = Box::leak(id.into_boxed_str());
@@ -89,25 +89,26 @@ pub fn rule_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversation::{Channel, Speaker, StateConfig, TurnInput};
-    use crate::nlu::{Scores, Sentiment};
+    use crate::conversation::{Channel, Risk, RiskDriver, Speaker, StateConfig, TurnInput};
+    use crate::nlu::{IntentScore, Scores, Sentiment};
     use crate::policy::{Decision, Priority, Reason, SignalKind};
     use crate::signals::signal::Origin;
 
-    fn turn(id: &str, text: &str) -> TurnInput {
+    fn turn(id: &str, speaker: Speaker, text: &str, at_ms: u64) -> TurnInput {
         TurnInput {
             turn_id: id.into(),
-            speaker: Speaker::Customer,
+            speaker,
             text: text.into(),
             channel: Channel::Chat,
-            at_ms: 1_000,
-            intent_confidence: None,
-            fallback: false,
+            at_ms,
+            intent_confidence: Some(0.1),
+            fallback: speaker == Speaker::Bot,
             available_channels: vec![Channel::Chat, Channel::Voice],
+            language: Some("en".into()),
         }
     }
 
-    fn angry() -> Scores {
+    fn angry(frustration: f32) -> Scores {
         Scores {
             sentiment: Sentiment {
                 negative: 0.9,
@@ -115,25 +116,71 @@ mod tests {
                 positive: 0.05,
             },
             top_emotions: Vec::new(),
-            frustration: 0.8,
+            frustration,
+            dissatisfaction: frustration - 0.1,
+            intents: vec![IntentScore {
+                intent: "person".into(),
+                probability: 0.9,
+                detected: true,
+            }],
         }
     }
 
+    /// A conversation whose every remembered field is away from its starting value.
     fn sample() -> (ConversationState, PolicyMemory, Signal) {
         let config = StateConfig::default();
         let mut state = ConversationState::new(Channel::Chat);
         state.apply_customer_turn(
-            &turn("1", "my card 4111 1111 1111 1111 was charged"),
-            angry(),
+            &turn(
+                "1",
+                Speaker::Customer,
+                "card 4111 1111 1111 1111 charged twice, ridiculous",
+                1_000,
+            ),
+            angry(0.3),
             &config,
         );
-        let facts =
-            state.apply_customer_turn(&turn("2", "let me talk to a human"), angry(), &config);
+        state.apply_reply_turn(
+            &turn("2", Speaker::Bot, "Sorry, I did not get that.", 2_000),
+            &config,
+        );
+        state.apply_customer_turn(
+            &turn(
+                "3",
+                Speaker::Customer,
+                "hello? hello? can you hear me",
+                3_000,
+            ),
+            angry(0.6),
+            &config,
+        );
+        state.apply_customer_turn(
+            &turn(
+                "3b",
+                Speaker::Customer,
+                "hello? hello? can you hear me",
+                3_500,
+            ),
+            angry(0.7),
+            &config,
+        );
+        let mut facts = state.apply_customer_turn(
+            &turn("4", Speaker::Customer, "let me talk to a human", 4_000),
+            angry(0.9),
+            &config,
+        );
+        facts.risk = Risk {
+            value: 0.8,
+            operating_point: 0.5,
+            drivers: vec![RiskDriver {
+                feature: "dissatisfaction_peak",
+                value: 0.7,
+                contribution: 1.2,
+            }],
+        };
         let policy = PolicyMemory {
-            hot: true,
-            hot_turns: 2,
             escalated: true,
-            last_signal_ms: Some(1_000),
+            last_signal_ms: Some(4_000),
             switched_to: vec![Channel::Voice],
         };
         let decision = Decision {
@@ -148,10 +195,31 @@ mod tests {
             tenant_id: "acme",
             conversation_id: "c1",
             model_version: &Arc::from("m"),
-            now_ms: 2_000,
+            now_ms: 4_000,
         };
         let signal = Signal::new(decision, &origin, &state, &facts);
         (state, policy, signal)
+    }
+
+    #[test]
+    fn the_sample_leaves_no_remembered_field_at_its_start() {
+        // Serialised field by field: every field of the state as it is now, so a field added
+        // later is covered by the round trip below only if the sample sets it.
+        let (state, _, _) = sample();
+        let fresh = serde_json::to_value(ConversationState::new(Channel::Chat)).unwrap();
+        let now = serde_json::to_value(&state).unwrap();
+        let unchanged: Vec<&String> = now
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(key, value)| fresh.get(key.as_str()) == Some(*value))
+            .map(|(key, _)| key)
+            .filter(|key| !["channel"].contains(&key.as_str()))
+            .collect();
+        assert!(
+            unchanged.is_empty(),
+            "fields the sample does not exercise: {unchanged:?}"
+        );
     }
 
     #[test]
@@ -160,7 +228,11 @@ mod tests {
         let bytes = encode(&state, &policy, Some(&signal));
         let checkpoint = decode(&bytes).unwrap();
         assert_eq!(checkpoint.state, state);
-        assert!(checkpoint.state.has_seen("2"));
+        for turn_id in ["1", "2", "3", "3b", "4"] {
+            assert!(checkpoint.state.has_seen(turn_id), "turn {turn_id}");
+        }
+        assert!(!checkpoint.state.has_seen("5"));
+        assert_eq!(checkpoint.state.turns(), 5);
         assert_eq!(checkpoint.policy, policy);
         assert_eq!(checkpoint.last_signal.as_deref(), Some(&signal));
         let checkpoint = decode(&encode(&state, &policy, None)).unwrap();

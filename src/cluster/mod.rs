@@ -27,9 +27,6 @@ pub use config::ClusterConfig;
 use crate::signals::SignalHub;
 use crate::store::{Conversation, ConversationKey, Store};
 
-/// Sets `[cluster] redis_url` when the config file does not (e.g. from a Kubernetes Secret).
-pub const REDIS_URL_ENV: &str = "RAPPORT_REDIS_URL";
-
 pub struct Cluster {
     config: Arc<ClusterConfig>,
     connection: ConnectionManager,
@@ -41,15 +38,15 @@ use health::RedisHealth;
 
 impl Cluster {
     /// Connects (lazily: Redis may come up later) and starts the signal and checkpoint tasks;
-    /// `None` when neither `redis_url` nor `RAPPORT_REDIS_URL` is set. Needs a Tokio runtime.
+    /// `None` when `redis_url` is not set (like every key, also settable as
+    /// `RAPPORT_CLUSTER__REDIS_URL` or `--redis-url`). Needs a Tokio runtime.
     pub fn start(
         config: &ClusterConfig,
         hub: &Arc<SignalHub>,
         replay_capacity: usize,
         idle_ttl_secs: u64,
     ) -> Result<Option<Arc<Self>>, String> {
-        let from_env = || std::env::var(REDIS_URL_ENV).ok().filter(|u| !u.is_empty());
-        let Some(url) = config.redis_url.clone().or_else(from_env) else {
+        let Some(url) = config.redis_url.clone().filter(|u| !u.is_empty()) else {
             return Ok(None);
         };
         if tokio::runtime::Handle::try_current().is_err() {

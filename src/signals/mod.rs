@@ -5,6 +5,7 @@ mod handoff;
 mod hub;
 pub mod signal;
 mod sinks;
+pub mod webhook;
 
 pub use handoff::{Handoff, build_handoff};
 pub use hub::{HubEvent, SignalFilter, SignalHub, SignalLog, Subscription};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{Handoff, build_handoff};
-use crate::conversation::{Channel, ConversationState, Cue, TurnFacts};
+use crate::conversation::{Channel, ConversationState, Cue, Risk, TurnFacts};
 use crate::policy::{Decision, Priority, Reason, SignalKind};
 
 /// The facts a rule fired on.
@@ -19,6 +19,9 @@ pub struct Evidence {
     pub consecutive_negative: u32,
     pub bot_fallback_streak: u32,
     pub cues: Vec<Cue>,
+    pub turn_dissatisfaction: f32,
+    /// The risk model's reading at this turn, with the operating point in force.
+    pub risk: Risk,
 }
 
 /// A rule id, e.g. `escalate.sustained-frustration` (an alias, so serde does not borrow it).
@@ -36,7 +39,7 @@ pub struct Signal {
     pub conversation_id: String,
     pub turn_id: String,
     pub reasons: Vec<Reason>,
-    #[serde(deserialize_with = "crate::cluster::codec::rule_id")]
+    #[serde(deserialize_with = "crate::cluster::codec::interned")]
     pub rule_id: RuleId,
     pub explanation: String,
     pub evidence: Evidence,
@@ -87,6 +90,8 @@ impl Signal {
                 consecutive_negative: facts.consecutive_negative,
                 bot_fallback_streak: facts.bot_fallback_streak,
                 cues: facts.cues.clone(),
+                turn_dissatisfaction: facts.scores.dissatisfaction,
+                risk: facts.risk.clone(),
             },
             current_channel: state.channel,
             target_channel: decision.target_channel,

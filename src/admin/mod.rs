@@ -1,0 +1,62 @@
+//! The admin listener: one HTTP port for operators, serving Prometheus `/metrics` (rendered
+//! from the recorder installed by [`crate::telemetry::install`]) and the supervisor page
+//! (`/supervisor`, its data and its event stream).
+
+mod metrics_route;
+pub mod supervisor;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::pipeline::Pipeline;
+use supervisor::Board;
+
+/// What the admin routes read.
+#[derive(Clone)]
+pub struct AdminState {
+    pub metrics: PrometheusHandle,
+    pub pipeline: Arc<Pipeline>,
+    pub board: Arc<Board>,
+    pub shutdown: CancellationToken,
+}
+
+impl AdminState {
+    /// Starts following the pipeline's signals for the supervisor page until `shutdown`.
+    pub fn new(
+        metrics: PrometheusHandle,
+        pipeline: Arc<Pipeline>,
+        shutdown: CancellationToken,
+    ) -> Self {
+        Self {
+            board: Board::spawn(pipeline.hub(), shutdown.clone()),
+            metrics,
+            pipeline,
+            shutdown,
+        }
+    }
+}
+
+/// The admin routes.
+pub fn router(state: AdminState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics_route::metrics))
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/supervisor") }),
+        )
+        .merge(supervisor::routes())
+        .with_state(state)
+}
+
+/// Serves the admin routes on `listener` until `shutdown` is cancelled.
+pub async fn serve(listener: TcpListener, state: AdminState) -> std::io::Result<()> {
+    let shutdown = state.shutdown.clone();
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+}
