@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::conversation::{
     Cue, Language, Speaker, StateConfig, TurnFacts, TurnInput, combine, identify, redact,
@@ -79,6 +80,7 @@ pub struct Pipeline {
     model_version: Arc<str>,
     risk: RiskModel,
     quotas: Quotas,
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl Pipeline {
@@ -90,6 +92,13 @@ impl Pipeline {
                 JsonlSink::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
             ));
         }
+        let hub = Arc::new(SignalHub::new(config.signals.replay_capacity, sinks));
+        let cluster = Cluster::start(
+            &config.cluster,
+            &hub,
+            config.signals.replay_capacity,
+            config.store.idle_ttl_secs,
+        )?;
         let risk_path = config.nlu.model_dir.join("risk.json");
         let risk = std::fs::read_to_string(&risk_path)
             .map_err(|e| e.to_string())
@@ -109,12 +118,18 @@ impl Pipeline {
             quotas,
             policies: config.policy_book()?,
             state_config: config.conversation.clone(),
-            hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
+            hub,
+            cluster,
         })
     }
 
     /// Checks a turn before it is scored. `Ok(true)`: a resend of a turn already applied.
-    pub fn check(&self, key: &ConversationKey, turn: &TurnInput) -> Result<bool, PipelineError> {
+    /// In cluster mode, first takes over the conversation's checkpoint if it is not held here.
+    pub async fn check(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+    ) -> Result<bool, PipelineError> {
         check_id("tenant_id", &key.tenant_id)?;
         check_id("conversation_id", &key.conversation_id)?;
         check_id("turn_id", &turn.turn_id)?;
@@ -126,6 +141,9 @@ impl Pipeline {
                 limit: self.nlu.max_text_bytes(),
             }
             .into());
+        }
+        if let Some(cluster) = &self.cluster {
+            cluster.take_over(&self.store, key).await;
         }
         let (seen, turns) = self
             .store
@@ -212,6 +230,11 @@ impl Pipeline {
             }
             Ok(TurnOutcome::Assessed { facts, signals })
         })??;
+        if let Some(cluster) = &self.cluster
+            && !matches!(outcome, TurnOutcome::Duplicate)
+        {
+            self.store.read(key, |c| cluster.checkpoint(key, c));
+        }
         telemetry::set_active_conversations(self.store.len());
         Ok(outcome)
     }
@@ -222,7 +245,7 @@ impl Pipeline {
         key: &ConversationKey,
         turn: &TurnInput,
     ) -> Result<TurnOutcome, PipelineError> {
-        if self.check(key, turn)? {
+        if self.check(key, turn).await? {
             return Ok(TurnOutcome::Duplicate);
         }
         let scores = match turn.speaker {
@@ -255,6 +278,9 @@ impl Pipeline {
         check_id("tenant_id", &key.tenant_id)?;
         check_id("conversation_id", &key.conversation_id)?;
         let removed = self.store.remove(key);
+        if let Some(cluster) = &self.cluster {
+            cluster.forget(key);
+        }
         telemetry::set_active_conversations(self.store.len());
         Ok(removed)
     }

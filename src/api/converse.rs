@@ -185,7 +185,7 @@ async fn prepare(
                     };
                 }
             };
-            match pipeline.check(&key, &turn) {
+            match pipeline.check(&key, &turn).await {
                 Ok(true) => return Step::Duplicate { key, turn_id },
                 Ok(false) => {}
                 Err(error) => {

@@ -1,11 +1,11 @@
 //! The handoff package: what the agent sees so the customer never has to repeat themselves.
 //! Built only from state, where text is already redacted.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::conversation::{ConversationState, RecordedTurn, TimelinePoint};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Handoff {
     pub recent_turns: Vec<RecordedTurn>,
     pub emotion_timeline: Vec<TimelinePoint>,

@@ -8,6 +8,6 @@ mod sinks;
 pub mod webhook;
 
 pub use handoff::{Handoff, build_handoff};
-pub use hub::{HubEvent, SignalFilter, SignalHub, Subscription};
+pub use hub::{HubEvent, SignalFilter, SignalHub, SignalLog, Subscription};
 pub use signal::{Evidence, Signal};
 pub use sinks::{JsonlSink, LogSink, Sink};
