@@ -8,7 +8,8 @@ Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eva
 - the frustration score: the frustration head, the noisy-or of the five frustration emotions, or
   a blend (best mean ROC-AUC over GoEmotions and MELD dev);
 - a threshold per emotion (GoEmotions), for frustration (GoEmotions), for dissatisfaction
-  (dialogues) and per intent (paraphrase dev), each at its best F1.
+  (dialogues) and per intent (paraphrase dev) at the lower of its best-F1 threshold and the lowest one that keeps
+  look-alike false positives at zero on dev (metrics.tune_recall_thresholds).
 """
 
 import argparse
@@ -93,7 +94,7 @@ def calibrate(network, tokenizer, dev: dict):
         "sentiment_offsets": [0.0, float(neutral), float(positive)],
         "frustration_mix": mix,
         "dissatisfaction_threshold": metrics.tune_thresholds(out["dialogues"]["dissatisfaction"][:, None], dissatisfied[:, None])[0],
-        "intent_thresholds": metrics.tune_thresholds(out["intents"]["intents"], intent_labels),
+        "intent_thresholds": metrics.tune_recall_thresholds(out["intents"]["intents"], intent_labels),
     }
     no_context = predict(network, tokenizer, dev["dialogues"], with_context=False)
     report = {

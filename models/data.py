@@ -15,10 +15,13 @@ builds exactly the same sequence (src/nlu/tokenize.rs reads the budgets from lab
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from intents import INTENTS
 
 EMOTIONS = (
     "admiration amusement anger annoyance approval caring confusion curiosity desire "
@@ -158,9 +161,20 @@ def meld(root: Path, split: str) -> list:
     return examples
 
 
-def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz")) -> list:
+# A satisfied task-oriented user ("I want a general practitioner", "find someone else", "are pets
+# allowed?") asks for no person, channel or line fix and makes no complaint: such turns are real
+# look-alikes for the intent heads. Turns naming a person or channel word are left unlabelled in
+# case they are a genuine request.
+_INTENT_WORDS = re.compile(
+    r"\b(human|agent|representative|operator|manager|supervisor|call me|text me|e-?mail me|video|whatsapp)\b", re.I
+)
+
+
+def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz"), intent_negative_share: float = 0.0) -> list:
     """User turns of the labelled chatbot dialogues, with the bot's previous turn as context;
-    dissatisfaction = the turn's majority satisfaction rating ≤ 2. Split by dialogue."""
+    dissatisfaction = the turn's majority satisfaction rating ≤ 2. Split by dialogue. With
+    intent_negative_share > 0, that share of the satisfied turns (picked by a hash of the text)
+    also carries all-zero intent targets."""
     examples = []
     for source in sources:
         for line in (root / "dialogues" / f"{source}.jsonl").read_text().splitlines():
@@ -172,11 +186,18 @@ def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz")) -> list:
                 if turn["speaker"] != "user":
                     context = turn["text"]
                     continue
+                text = turn["text"]
+                look_alike = (
+                    not turn.get("frustrated")
+                    and fnv1a64(text) % 1000 < intent_negative_share * 1000
+                    and not _INTENT_WORDS.search(text)
+                )
                 examples.append(
                     Example(
-                        turn["text"],
+                        text,
                         context=context,
                         dissatisfaction=1.0 if turn.get("frustrated") else 0.0,
+                        intents=[0.0] * len(INTENTS) if look_alike else None,
                         group=source,
                     )
                 )

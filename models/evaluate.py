@@ -134,6 +134,21 @@ def person_rows(per_intent: dict) -> dict:
     return rows
 
 
+def dialogue_intent_rows(out: dict, examples: list, thresholds: list) -> dict:
+    """Real look-alikes: on the satisfied user turns of the test dialogues (task-oriented chatbot
+    users booking doctors, hotels, cars; nobody there is asking for a person), the share where
+    the person intent fires, and where any person or channel intent fires."""
+    detected = out["intents"] >= np.asarray(thresholds)[None, :]
+    satisfied = labels(examples, "dissatisfaction") < 0.5
+    channels = [INTENTS.index(n) for n in ("person", "voice", "sms", "email", "video", "messaging")]
+    return {
+        "Dialogues test, satisfied turns: person intent fires": float(detected[satisfied, 0].mean()),
+        "Dialogues test, satisfied turns: person or channel intent fires": float(
+            detected[satisfied][:, channels].any(1).mean()
+        ),
+    }
+
+
 def intent_table(out: dict, examples: list, thresholds: list) -> dict:
     """{language: {intent: {recall, false_rate, positives, ...}}}, languages plus "all".
 
@@ -174,6 +189,7 @@ def evaluate(model: Path, folder: Path, sets: dict) -> tuple:
         **meld_rows(out["meld"], sets["meld"]),
         **dissatisfaction_rows(out["dialogues"], no_context, sets["dialogues"]),
         **person_rows(per_intent),
+        **dialogue_intent_rows(out["dialogues"], sets["dialogues"], spec["intents"]["thresholds"]),
         "size (MB)": model.stat().st_size / 1e6,
     }
     return table, per_intent

@@ -91,7 +91,8 @@ _TRAIN_COMMON = _slots("""
 name: Sam | Max | Maria | John | Ana | Lukas | Sophie | Pedro | Ahmed | Priya | Chloé | Jonas | Lucía
     | João | Emma | Carlos | Hannah | Pierre | Mei | Olga
 nick: Max | Sam | Jimmy | Lulu | Chico | Bea | Toni | Mimi
-app: WhatsApp | Facebook Messenger | Telegram | Messenger
+app: WhatsApp | Facebook Messenger | Telegram | Messenger | LINE | iMessage | Snapchat | KakaoTalk | Discord
+    | Threema | Skype | Microsoft Teams | Slack | X
 app_verb: WhatsApp | Telegram
 """)
 
@@ -581,7 +582,7 @@ vid_core: podemos fazer uma chamada de vídeo? | prefiro uma videochamada pra te
     | dá pra fazer uma videochamada {when}? | pode me ligar por vídeo?
 m_core: me chama no {app}. | podemos continuar pelo {app}? | me manda pelo {app}. | prefiro conversar pelo {app}.
     | meu {app} é {phone}, me chama lá. | pode falar comigo pelo {app}? | me manda mensagem no {app}.
-app: WhatsApp | Telegram | Messenger | zap
+app: WhatsApp | Telegram | Messenger | zap | LINE | iMessage | Discord | Threema | Skype
 c_core: tá cortando. | não estou te ouvindo direito. | acho que a ligação caiu. | a ligação está péssima.
     | alô? você ainda está aí? não ouço nada. | sua voz está picotando. | tá com muito chiado. | a ligação caiu.
     | não dá pra ouvir, tá falhando. | tem eco, estou me ouvindo. | desculpa, cortou, pode repetir?
@@ -618,13 +619,104 @@ nctx: tenho uma dúvida sobre o pedido {order}. | quero mudar o endereço de ent
 neg_q: pode me ajudar? | o que eu preciso fazer? | quanto tempo demora? | dá pra fazer pelo app?
 """)
 
+# Further train-family fillers, appended to the slots above: more verbs, registers and
+# word orders per language (written apart from the test family; app names above stay disjoint
+# from the test family's, so messaging recall measures generalisation to unseen apps).
+_TRAIN_MORE = {}
+_TRAIN_MORE["en"] = _slots("""
+m_core: DM me on {app}. | hit me up on {app}. | can we move this chat over to {app}? | switch to {app}, it's easier for me.
+    | I'm on {app} as {nick}, message me there. | reply on {app} instead, please. | continue on {app}?
+    | can your team reach me over {app}? | chat with me on {app} later. | is there a {app} number I can message?
+    | let's take this to {app}. | I'd rather use {app} than this chat. | write me on {app} when you know more.
+c_core: you're very faint, I can't make out what you're saying. | the signal is terrible, I keep losing you.
+    | sorry, the call keeps freezing. | your audio is garbled. | it went silent, are you there? | you dropped out again.
+    | I'm getting every other word. | the line crackles every time you talk. | my call got cut off halfway.
+    | I can't understand you, the sound is distorted. | we keep getting disconnected. | you're muffled, the line is poor.
+p_core: hand me over to {human}. | I need a real human on this. | escalate me to {boss}. | route me to {cs}.
+    | a human, please. | stop, I want {human}. | agent! | operator. | representative, please. | speak to {human} now.
+    | can someone from {cs} take over? | I'd like this handled by {human}. | please bring in {human}.
+    | who can I talk to that's not a bot? | is there anyone real there? | let a person handle this.
+v_core: ring me back on {phone}. | phone me {when}. | can somebody call me? | a call would be easier, {phone}.
+    | reach me by phone at {phone}. | can I get a phone call about this? | I'd like someone to phone me {when}.
+""")
+_TRAIN_MORE["es"] = _slots("""
+p_core: que me atienda {human}. | quiero un humano. | ¿hay alguien de carne y hueso? | necesito {human} ya.
+    | páseme con atención al cliente. | con {human}, por favor. | agente, por favor. | operador. | ¡quiero una persona!
+    | me gustaría hablar con {human}. | ¿podría hablar con {boss}? | deriva mi caso a {human}. | que lo revise {human}.
+    | ¿puede atenderme {human} en lugar de un robot? | ya basta de bot, quiero {human}. | ponme con alguien real.
+    | necesito que me atienda alguien del equipo. | ¿me transfieres a {boss}? | llama a {boss}, quiero hablar con él.
+v_core: llámenme, por favor. | ¿me pueden telefonear? | prefiero una llamada. | devuélvanme la llamada al {phone}.
+    | ¿podéis llamarme {when}? | quiero que alguien me llame. | mejor llámame por teléfono. | dame un toque al {phone}.
+m_core: háblame por {app}. | pásate a {app}, es más fácil. | mándame un mensaje por {app}. | ¿tenéis {app}?
+    | contáctame por {app} al {phone}. | sigamos la conversación en {app}. | escríbeme al {app} cuando sepas algo.
+c_core: no se oye nada. | te has cortado. | se escucha fatal. | la llamada se corta todo el rato. | ¿me oyes? yo a ti no.
+    | se ha caído la línea. | hay interferencias. | se te oye muy bajo. | la conexión es malísima. | solo oigo ruido.
+    | se ha quedado en silencio, ¿sigues ahí? | se entrecorta tu voz.
+x_core: estoy muy decepcionado con ustedes. | esto es un desastre. | su atención es lamentable. | no hay derecho.
+    | es indignante. | estoy hasta las narices. | voy a dejar de ser cliente. | nunca más compro aquí.
+    | qué vergüenza de servicio. | me tienen harto con tantas excusas. | estoy muy molesto con {x_topic}.
+x_topic: la entrega | el servicio técnico | su empresa | la factura | el trato recibido
+""")
+_TRAIN_MORE["de"] = _slots("""
+p_core: ich will einen Menschen. | bitte einen Mitarbeiter. | geben Sie mir {human_acc}. | holen Sie {boss_acc}.
+    | ich möchte {boss_acc} sprechen. | kann sich {human} das ansehen? | verbinden Sie mich mit dem Kundenservice.
+    | Mitarbeiter, bitte! | ich brauche jetzt {human_acc}. | kein Bot, bitte {human_acc}. | stellen Sie mich zu {boss_dat} durch.
+    | gibt es hier einen echten Menschen? | ich möchte lieber mit {human} reden. | leiten Sie mich an {human_acc} weiter.
+    | kann ich jemanden vom Team sprechen? | ich will mit jemandem sprechen, der kein Roboter ist.
+v_core: rufen Sie mich zurück. | können Sie mich {when} anrufen? | ich möchte angerufen werden. | bitte Rückruf unter {phone}.
+    | lieber telefonisch, rufen Sie mich an. | können wir telefonieren? | melden Sie sich telefonisch unter {phone}.
+m_core: schreib mir auf {app}. | können wir zu {app} wechseln? | meld dich per {app}. | haben Sie {app}?
+    | kontaktieren Sie mich über {app} unter {phone}. | lass uns auf {app} weiterschreiben. | bitte per {app} antworten.
+c_core: die Verbindung ist schlecht. | ich höre nur Rauschen. | Sie sind weg. | die Leitung ist tot. | es knackt in der Leitung.
+    | Sie brechen ab. | ich verstehe Sie nicht, der Ton ist schlecht. | das Gespräch ist abgebrochen. | hallo? sind Sie noch da?
+    | der Ton hängt. | Sie sind sehr leise. | wir wurden getrennt.
+x_core: das ist eine Frechheit. | ich bin sehr enttäuscht. | Ihr Service ist eine Katastrophe. | so geht das nicht.
+    | ich habe die Nase voll. | das ist unverschämt. | ich kündige. | nie wieder bei Ihnen. | ich warte seit Wochen, unglaublich.
+    | Ihr Kundenservice ist unterirdisch. | ich bin total unzufrieden.
+""")
+_TRAIN_MORE["fr"] = _slots("""
+p_core: je veux un humain. | un conseiller, s'il vous plaît. | mettez-moi en relation avec {human}. | passez-moi {boss}.
+    | je voudrais parler à {boss}. | est-ce que {human} peut s'en occuper ? | transférez-moi au service client.
+    | agent ! | opérateur. | pas de robot, je veux {human}. | il y a quelqu'un de réel ? | je préfère parler à {human}.
+    | j'aimerais qu'{human} reprenne mon dossier. | faites venir {boss}. | je souhaite être mis en relation avec {human}.
+v_core: rappelez-moi. | vous pouvez me téléphoner {when} ? | je voudrais être rappelé. | passez-moi un coup de fil au {phone}.
+    | c'est plus simple par téléphone, appelez-moi. | on peut s'appeler ? | téléphonez-moi au {phone}.
+m_core: écris-moi sur {app}. | on passe sur {app} ? | contactez-moi via {app}. | vous avez {app} ?
+    | envoyez-moi un message sur {app} au {phone}. | continuons sur {app}. | répondez-moi sur {app}, svp.
+c_core: je ne vous entends plus. | ça coupe. | la communication a coupé. | il y a de la friture sur la ligne.
+    | vous êtes hachée. | allô ? vous êtes là ? | le son est très mauvais. | la ligne a sauté. | ça capte mal.
+    | je n'entends qu'un mot sur deux. | vous parlez trop bas, la ligne est mauvaise. | on a été déconnectés.
+x_core: je suis très déçu. | c'est honteux. | votre service client est catastrophique. | j'en ai marre.
+    | c'est n'importe quoi. | je vais résilier. | plus jamais chez vous. | ça fait des semaines que j'attends, c'est inadmissible.
+    | votre entreprise est une honte. | je suis vraiment mécontent.
+""")
+_TRAIN_MORE["pt"] = _slots("""
+p_core: quero um humano. | um atendente, por favor. | me coloca com {human}. | chama {boss}.
+    | quero falar com {boss}. | alguém de verdade pode ver isso? | me transfere pro atendimento. | atendente!
+    | não quero robô, quero {human}. | tem alguém real aí? | prefiro falar com {human}. | passa meu caso pra {human}.
+    | gostaria de falar com {human}. | pode me passar para {boss}? | preciso que {human} me atenda.
+v_core: me liga, por favor. | podem me telefonar {when}? | quero receber uma ligação. | me dá uma ligada no {phone}.
+    | é mais fácil por telefone, me liga. | dá pra gente se falar por telefone? | liga pra mim no {phone}.
+m_core: me escreve no {app}. | bora pro {app}? | me contata pelo {app}. | vocês têm {app}?
+    | manda mensagem no {app} pro {phone}. | vamos continuar no {app}. | me responde pelo {app}.
+c_core: não dá pra ouvir nada. | caiu a ligação. | tá chiando muito. | você tá picotando. | alô? cadê você?
+    | o som tá horrível. | a linha ficou muda. | tá falhando o sinal. | só ouço metade do que você fala.
+    | você tá muito baixo, a ligação tá ruim. | a gente foi desconectado.
+x_core: estou muito decepcionado. | que vergonha. | o atendimento de vocês é um lixo. | cansei disso.
+    | isso é um desrespeito. | vou cancelar tudo. | nunca mais compro com vocês. | faz semanas que espero, é um absurdo.
+    | que serviço horrível. | estou muito insatisfeito.
+""")
+for _lang, _extra in _TRAIN_MORE.items():
+    for _name, _values in _extra.items():
+        _TRAIN_SLOTS[_lang][_name] = _TRAIN_SLOTS[_lang].get(_name, ()) + _values
+
 # Per-template caps of the train family, by language group ("xx" = not English) and by the
 # template's label when it has one ("-" = negatives, "multi" = two or more labels).
 _TRAIN_CAPS = {
     "en": {"person": 55, "voice": 115, "sms": 150, "email": 137, "video": 160, "messaging": 165,
            "connection_trouble": 110, "complaint": 38, "multi": 30, "-": 1060},
-    "xx": {"person": 90, "voice": 15, "sms": 18, "email": 18, "video": 18, "messaging": 18,
-           "connection_trouble": 15, "complaint": 15, "multi": 10, "-": 190},
+    "xx": {"person": 120, "voice": 30, "sms": 18, "email": 18, "video": 18, "messaging": 30,
+           "connection_trouble": 30, "complaint": 25, "multi": 10, "-": 320},
 }
 
 # Train-only noise (prefix, suffix) words per language.

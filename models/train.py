@@ -2,6 +2,7 @@
 
     python models/train.py                   # ~1 h on 2 CPU cores; writes models/rapport-nlu/
     python models/train.py --epochs 1        # quicker, weaker
+    python models/train.py --epochs 1 --init models/.work/network.pt --lr 4e-5   # warm start
 
 Tasks: sentiment (GoEmotions, SST-2, TweetEval, MELD), 28 emotions (GoEmotions), frustration
 (GoEmotions frustration emotions, TweetEval anger, MELD anger/disgust), dissatisfaction (the
@@ -51,7 +52,7 @@ def training_sets(root: Path, args, rng) -> tuple:
         + data.tweeteval_sentiment(root, "train")
         + data.tweeteval_emotion(root, "train")
         + data.meld(root, "train")
-        + data.dialogues(root, "train")
+        + data.dialogues(root, "train", intent_negative_share=args.dialogue_intent_negatives)
         + data.intent_examples("train")
     )
     return always, data.goemotions(root, "train")
@@ -134,9 +135,12 @@ def main():
     parser.add_argument("--emotion-weight", type=float, default=4.0)
     parser.add_argument("--dissatisfaction-weight", type=float, default=2.0)
     parser.add_argument("--intent-weight", type=float, default=2.0)
+    parser.add_argument("--dialogue-intent-negatives", type=float, default=0.25,
+                        help="share of satisfied dialogue turns that also train the intent heads as look-alikes")
     parser.add_argument("--train-length", type=int, default=64, help="customer tokens kept while training")
     parser.add_argument("--limit", type=int, default=0, help="at most this many fixed examples (smoke runs)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--init", type=Path, help="start from this network.pt (a warm start) instead of the base encoder")
     parser.add_argument("--version", default=time.strftime("%Y.%m.%d"))
     args = parser.parse_args()
 
@@ -162,6 +166,9 @@ def main():
     print(f"encoder {source}\n{per_epoch} examples per epoch ({len(always)} fixed)", flush=True)
 
     network = Network(source)
+    if args.init:
+        network.load_state_dict(torch.load(args.init, map_location="cpu"))
+        print(f"warm start from {args.init}", flush=True)
     heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     encoder = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(

@@ -37,6 +37,8 @@ pub struct Config {
     pub auth: Option<AuthConfig>,
     /// Per-tenant limits; all off by default.
     pub quotas: QuotaConfig,
+    /// Several replicas sharing signals and conversations through Redis (off by default).
+    pub cluster: crate::cluster::ClusterConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

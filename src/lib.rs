@@ -5,10 +5,12 @@
 //! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map;
 //! [`eval`] measures escalation quality on labelled dialogues. [`auth`] decides who may call,
 //! [`quota`] how much each tenant may do. [`admin`] serves `/metrics` and the supervisor page.
+//! [`cluster`] shares signals and conversation checkpoints between replicas through Redis.
 
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod cluster;
 pub mod config;
 pub mod conversation;
 pub mod eval;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub use error::PipelineError;
 
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::conversation::{
     Cue, Language, Reading, Snapshot, Speaker, StateConfig, TurnFacts, TurnInput, combine,
@@ -73,6 +74,7 @@ pub struct Pipeline {
     model_version: Arc<str>,
     risk: RiskModel,
     quotas: Quotas,
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl Pipeline {
@@ -86,6 +88,12 @@ impl Pipeline {
             .as_deref()
             .map(|path| AuditFile::spawn(&hub, path, config.signals.audit_buffer))
             .transpose()?;
+        let cluster = Cluster::start(
+            &config.cluster,
+            &hub,
+            config.signals.replay_capacity,
+            config.store.idle_ttl_secs,
+        )?;
         let risk_path = config.nlu.model_dir.join("risk.json");
         let risk = std::fs::read_to_string(&risk_path)
             .map_err(|e| e.to_string())
@@ -107,6 +115,7 @@ impl Pipeline {
             state_config: config.conversation.clone(),
             hub,
             audit,
+            cluster,
         })
     }
 
@@ -122,7 +131,7 @@ impl Pipeline {
         in_order: impl Future<Output = ()>,
     ) -> Result<TurnOutcome, PipelineError> {
         let started = Instant::now();
-        let early = match self.check(key, turn) {
+        let early = match self.check(key, turn).await {
             Ok(Checked::Fresh) => None,
             Ok(Checked::Duplicate) => Some(Ok(TurnOutcome::Duplicate)),
             Err(error) => Some(Err(error)),
@@ -152,8 +161,13 @@ impl Pipeline {
         self.turn(key, turn, None, std::future::ready(())).await
     }
 
-    /// Checks a turn before it is scored.
-    pub fn check(&self, key: &ConversationKey, turn: &TurnInput) -> Result<Checked, PipelineError> {
+    /// Checks a turn before it is scored. In cluster mode, first takes over the conversation's
+    /// checkpoint if it is not held here.
+    pub async fn check(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+    ) -> Result<Checked, PipelineError> {
         check_id("tenant_id", &key.tenant_id)?;
         check_id("conversation_id", &key.conversation_id)?;
         check_id("turn_id", &turn.turn_id)?;
@@ -165,6 +179,9 @@ impl Pipeline {
                 limit: self.nlu.max_text_bytes(),
             }
             .into());
+        }
+        if let Some(cluster) = &self.cluster {
+            cluster.take_over(&self.store, key).await;
         }
         let (seen, turns) = self
             .store
@@ -285,6 +302,14 @@ impl Pipeline {
                 TurnOutcome::Assessed { facts, signals }
             }
         };
+        if let Some(cluster) = &self.cluster
+            && !matches!(outcome, TurnOutcome::Duplicate)
+        {
+            // Copied under the lock (shared texts, a few rings), encoded after it.
+            if let Some(conversation) = self.store.get(key) {
+                cluster.checkpoint(key, &conversation);
+            }
+        }
         telemetry::set_active_conversations(self.store.len());
         Ok(outcome)
     }
@@ -332,6 +357,9 @@ impl Pipeline {
         check_id("tenant_id", &key.tenant_id)?;
         check_id("conversation_id", &key.conversation_id)?;
         let removed = self.store.remove(key);
+        if let Some(cluster) = &self.cluster {
+            cluster.forget(key);
+        }
         telemetry::set_active_conversations(self.store.len());
         Ok(removed)
     }

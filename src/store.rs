@@ -173,6 +173,46 @@ impl Store {
         Some(result)
     }
 
+    /// Puts a conversation taken over from another replica, unless one is already held, or a
+    /// new one could not start (count, bytes or tenant quota, as for [`Self::update`]); whether
+    /// it was put.
+    pub fn restore(
+        &self,
+        key: &ConversationKey,
+        state: ConversationState,
+        policy: PolicyMemory,
+        last_signal: Option<Weak<Signal>>,
+    ) -> bool {
+        if self.bytes() >= self.max_bytes {
+            return false;
+        }
+        let Entry::Vacant(vacant) = self.map.entry(key.clone()) else {
+            return false;
+        };
+        if self
+            .len
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.capacity).then_some(n + 1)
+            })
+            .is_err()
+        {
+            return false;
+        }
+        if let Some(Err(_)) = self.quota.as_ref().map(|q| q.acquire(&key.tenant_id)) {
+            self.len.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        let mut entry = vacant.insert(Box::new(Conversation {
+            state,
+            policy,
+            last_signal,
+            touched: Instant::now(),
+            bytes: 0,
+        }));
+        self.recount(key, &mut entry);
+        true
+    }
+
     /// A copy of the conversation, if it is held.
     pub fn get(&self, key: &ConversationKey) -> Option<Conversation> {
         self.map.get(key).map(|entry| Conversation::clone(&entry))

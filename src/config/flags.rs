@@ -84,6 +84,11 @@ pub const FLAGS: &[Flag] = &[
         "signals.audit_file",
         "JSON-lines file of every signal",
     ),
+    flag(
+        "redis-url",
+        "cluster.redis_url",
+        "cluster mode: the Redis replicas share",
+    ),
 ];
 
 #[cfg(test)]

@@ -164,6 +164,7 @@ impl Config {
         if let Err(policy) = self.policy_book() {
             p.0.push(policy);
         }
+        p.0.extend(self.cluster.problems());
         if p.0.is_empty() {
             Ok(())
         } else {

@@ -12,7 +12,7 @@ use regex::{Regex, RegexSet};
 use super::Channel;
 use crate::nlu::IntentScore;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CueKind {
     HumanRequest,
@@ -22,7 +22,7 @@ pub enum CueKind {
     Complaint,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CueSource {
     /// The model's intent heads.
@@ -33,7 +33,7 @@ pub enum CueSource {
 
 /// A cue found in a turn: its kind, the matched phrase (redacted), for channel requests the
 /// channel asked for, who found it and how sure it is (the model's probability; 1 for a pattern).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cue {
     pub kind: CueKind,
     pub text: String,

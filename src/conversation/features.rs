@@ -71,17 +71,21 @@ impl RiskFeatures {
     }
 }
 
+/// A feature's name (an alias, so serde does not try to borrow it when deserialising).
+pub type FeatureName = &'static str;
+
 /// One term of the risk: a feature, its value and how far it moved the log-odds from the
 /// training average (positive: towards escalation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskDriver {
-    pub feature: &'static str,
+    #[serde(deserialize_with = "crate::cluster::codec::interned")]
+    pub feature: FeatureName,
     pub value: f32,
     pub contribution: f32,
 }
 
 /// The risk model's reading of the conversation after one customer turn.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Risk {
     /// Probability, 0..1, that the conversation needs a person by now.
     pub value: f32,

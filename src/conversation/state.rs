@@ -59,7 +59,7 @@ impl Default for StateConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trend {
     Falling,
@@ -68,7 +68,7 @@ pub enum Trend {
 }
 
 /// A customer turn's scores, for the emotion timeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct TimelinePoint {
     pub turn_id: Arc<str>,
     pub turn_frustration: f32,
@@ -105,7 +105,7 @@ impl TurnFacts {
 }
 
 /// Everything rapport remembers of one conversation. Bounded: rings for history.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct ConversationState {
     pub channel: Channel,
     pub available_channels: Vec<Channel>,

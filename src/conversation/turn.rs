@@ -59,7 +59,7 @@ pub struct TurnInput {
 }
 
 /// A turn as kept in the conversation's recent history: personal data already redacted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedTurn {
     pub turn_id: Arc<str>,
     pub speaker: Speaker,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 /// Sentiment probabilities; they sum to 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sentiment {
     pub negative: f32,
     pub neutral: f32,

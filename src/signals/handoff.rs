@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::conversation::{RecordedTurn, Snapshot, TimelinePoint};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Handoff {
     pub recent_turns: Vec<RecordedTurn>,
     pub emotion_timeline: Vec<TimelinePoint>,

@@ -1,9 +1,13 @@
 //! The signal log: numbers signals, drops resent ones, keeps the newest in a bounded replay
 //! buffer, and serves subscribers a gap-free stream (replay, then live; a subscriber that falls
 //! behind the live channel is caught up from the buffer).
+//!
+//! In cluster mode a [`SignalLog`] (the Redis stream) sits in front: `publish` hands the signal
+//! to it, and the stream's entries, every replica's, come back through `deliver` already
+//! numbered.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::broadcast;
 
@@ -38,17 +42,22 @@ pub enum HubEvent {
     },
 }
 
+/// A shared log signals are appended to before subscribers see them (cluster mode).
+pub trait SignalLog: Send + Sync {
+    fn append(&self, signal: Arc<Signal>);
+}
+
 struct Log {
     next_sequence: u64,
+    /// Every signal from this sequence on is in the buffer (or still to come).
+    horizon: u64,
     buffer: VecDeque<Arc<Signal>>,
     ids: HashSet<String>,
 }
 
 impl Log {
     fn oldest_sequence(&self) -> u64 {
-        self.buffer
-            .front()
-            .map_or(self.next_sequence, |s| s.sequence)
+        self.horizon
     }
 
     /// Buffered signals from `from` on, and a gap if some of them are gone. Sequences start
@@ -75,6 +84,7 @@ pub struct SignalHub {
     capacity: usize,
     live: broadcast::Sender<Arc<Signal>>,
     sinks: Vec<Box<dyn Sink>>,
+    upstream: OnceLock<Arc<dyn SignalLog>>,
 }
 
 impl SignalHub {
@@ -84,44 +94,87 @@ impl SignalHub {
         Self {
             log: Mutex::new(Log {
                 next_sequence: 1,
+                horizon: 1,
                 buffer: VecDeque::new(),
                 ids: HashSet::new(),
             }),
             capacity: capacity.max(1),
             live,
             sinks,
+            upstream: OnceLock::new(),
         }
     }
 
     /// Numbers and publishes a signal. A signal whose id is still in the buffer is not
     /// published again; `None` then.
     pub fn publish(&self, mut signal: Signal) -> Option<Arc<Signal>> {
+        if let Some(upstream) = self.upstream.get() {
+            if self.lock().ids.contains(&signal.id) {
+                return None;
+            }
+            let signal = Arc::new(signal);
+            self.emitted(&signal);
+            upstream.append(signal.clone());
+            return Some(signal);
+        }
         let signal = {
             let mut log = self.lock();
             if log.ids.contains(&signal.id) {
                 return None;
             }
             signal.sequence = log.next_sequence;
-            log.next_sequence += 1;
-            let signal = Arc::new(signal);
-            if log.buffer.len() == self.capacity {
-                if let Some(evicted) = log.buffer.pop_front() {
-                    log.ids.remove(&evicted.id);
-                }
-            }
-            log.ids.insert(signal.id.clone());
-            log.buffer.push_back(signal.clone());
-            // Sent under the lock so a new subscriber sees each signal exactly once.
-            let _ = self.live.send(signal.clone());
-            signal
+            self.push(&mut log, signal)
         };
+        self.emitted(&signal);
+        Some(signal)
+    }
+
+    /// Buffers and broadcasts a numbered signal; the caller holds the lock.
+    fn push(&self, log: &mut Log, signal: Signal) -> Arc<Signal> {
+        log.next_sequence = signal.sequence + 1;
+        let signal = Arc::new(signal);
+        if log.buffer.len() == self.capacity {
+            if let Some(evicted) = log.buffer.pop_front() {
+                log.ids.remove(&evicted.id);
+                log.horizon = evicted.sequence + 1;
+            }
+        }
+        log.ids.insert(signal.id.clone());
+        log.buffer.push_back(signal.clone());
+        // Sent under the lock so a new subscriber sees each signal exactly once.
+        let _ = self.live.send(signal.clone());
+        signal
+    }
+
+    fn emitted(&self, signal: &Signal) {
         for reason in &signal.reasons {
             telemetry::signal(signal.kind.as_str(), reason.as_str());
         }
         for sink in &self.sinks {
-            sink.deliver(&signal);
+            sink.deliver(signal);
         }
-        Some(signal)
+    }
+
+    /// Cluster mode: from now on `publish` appends to `log`, and subscribers get what
+    /// [`Self::deliver`] brings back from it.
+    pub fn set_log(&self, log: Arc<dyn SignalLog>) {
+        let _ = self.upstream.set(log);
+    }
+
+    /// A signal numbered by the shared log, for subscribers. Older than the newest held, or
+    /// already held: dropped, `false`.
+    pub fn deliver(&self, signal: Signal) -> bool {
+        let mut log = self.lock();
+        if signal.sequence < log.next_sequence || log.ids.contains(&signal.id) {
+            return false;
+        }
+        self.push(&mut log, signal);
+        true
+    }
+
+    /// Cluster mode: the buffer holds every signal from `sequence` on.
+    pub fn set_horizon(&self, sequence: u64) {
+        self.lock().horizon = sequence;
     }
 
     /// Live signals matching `filter`, preceded by the buffered ones from `from_sequence`.

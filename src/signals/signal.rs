@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Handoff, build_handoff};
 use crate::conversation::{Channel, Cue, Risk, Snapshot, TurnFacts};
 use crate::policy::{Decision, Priority, Reason, SignalKind};
 
 /// The facts a rule fired on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// Customer turns looked at, oldest first.
     pub turn_ids: Vec<String>,
@@ -24,7 +24,10 @@ pub struct Evidence {
     pub risk: Risk,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A rule id, e.g. `escalate.sustained-frustration` (an alias, so serde does not borrow it).
+pub type RuleId = &'static str;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signal {
     /// Same (tenant, conversation, turn, rule) → same id.
     pub id: String,
@@ -36,7 +39,8 @@ pub struct Signal {
     pub conversation_id: String,
     pub turn_id: String,
     pub reasons: Vec<Reason>,
-    pub rule_id: &'static str,
+    #[serde(deserialize_with = "crate::cluster::codec::interned")]
+    pub rule_id: RuleId,
     pub explanation: String,
     pub evidence: Evidence,
     pub current_channel: Channel,

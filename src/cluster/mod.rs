@@ -1,0 +1,135 @@
+//! Cluster mode: several replicas behind one Redis. Off unless `[cluster] redis_url` is set.
+//!
+//! - Signals go to one Redis stream before subscribers see them ([`signal_log`]); every
+//!   replica follows the stream into its local hub ([`signal_tail`]), so a subscriber on any
+//!   replica gets every replica's signals, numbered by the stream ([`sequence`]).
+//! - Each applied turn checkpoints its conversation ([`codec`]) through a writer task that
+//!   never blocks the turn ([`checkpoint`]); a replica that gets a turn of a conversation it
+//!   does not hold loads the checkpoint first ([`loader`]).
+//! - Redis down or slow degrades, never fails, a turn ([`health`]).
+
+pub mod checkpoint;
+pub mod codec;
+pub mod config;
+pub mod health;
+pub mod loader;
+pub mod sequence;
+pub mod signal_log;
+pub mod signal_tail;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+pub use config::ClusterConfig;
+
+use crate::signals::SignalHub;
+use crate::store::{Conversation, ConversationKey, Store};
+
+pub struct Cluster {
+    config: Arc<ClusterConfig>,
+    connection: ConnectionManager,
+    health: Arc<RedisHealth>,
+    checkpoints: checkpoint::CheckpointWriter,
+}
+
+use health::RedisHealth;
+
+impl Cluster {
+    /// Connects (lazily: Redis may come up later) and starts the signal and checkpoint tasks;
+    /// `None` when `redis_url` is not set (like every key, also settable as
+    /// `RAPPORT_CLUSTER__REDIS_URL` or `--redis-url`). Needs a Tokio runtime.
+    pub fn start(
+        config: &ClusterConfig,
+        hub: &Arc<SignalHub>,
+        replay_capacity: usize,
+        idle_ttl_secs: u64,
+    ) -> Result<Option<Arc<Self>>, String> {
+        let Some(url) = config.redis_url.clone().filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err("[cluster] needs the server's async runtime".into());
+        }
+        let config = Arc::new(config.clone());
+        let health = Arc::new(RedisHealth::new());
+        let timeout = Duration::from_millis(config.command_timeout_ms);
+        let connect = |response_timeout: Duration| {
+            let client = redis::Client::open(url.as_str())
+                .map_err(|e| format!("[cluster] redis_url: {e}"))?;
+            let settings = ConnectionManagerConfig::new()
+                .set_connection_timeout(Some(timeout))
+                .set_response_timeout(Some(response_timeout))
+                .set_number_of_retries(1)
+                .set_max_delay(Duration::from_millis(500));
+            ConnectionManager::new_lazy_with_config(client, settings)
+                .map_err(|e| format!("[cluster] redis: {e}"))
+        };
+        let connection = connect(timeout)?;
+        let tail = connect(timeout + Duration::from_millis(2_000))?;
+        hub.set_log(signal_log::SignalAppender::spawn(
+            connection.clone(),
+            config.clone(),
+            health.clone(),
+        ));
+        signal_tail::spawn(hub, tail, config.clone(), health.clone(), replay_capacity);
+        let checkpoints = checkpoint::CheckpointWriter::spawn(
+            connection.clone(),
+            config.clone(),
+            health.clone(),
+            idle_ttl_secs,
+        );
+        tracing::info!(stream = %config.stream_key(), "cluster mode: signals and conversation checkpoints in redis");
+        Ok(Some(Arc::new(Self {
+            config,
+            connection,
+            health,
+            checkpoints,
+        })))
+    }
+
+    /// Queues a checkpoint of the conversation as it is now.
+    pub fn checkpoint(&self, key: &ConversationKey, conversation: &Conversation) {
+        let last_signal = conversation.last_signal();
+        let bytes = codec::encode(
+            &conversation.state,
+            &conversation.policy,
+            last_signal.as_deref(),
+        );
+        self.checkpoints.save(self.key(key), bytes);
+    }
+
+    /// The conversation ended: its checkpoint goes too.
+    pub fn forget(&self, key: &ConversationKey) {
+        self.checkpoints.forget(self.key(key));
+    }
+
+    /// Before a turn: if the store does not hold the conversation, load its checkpoint into it.
+    pub async fn take_over(&self, store: &Store, key: &ConversationKey) {
+        if store.read(key, |_| ()).is_some() {
+            return;
+        }
+        let timeout = Duration::from_millis(self.config.load_timeout_ms);
+        let loaded = loader::load(
+            self.connection.clone(),
+            &self.key(key),
+            timeout,
+            &self.health,
+        )
+        .await;
+        if let Some(checkpoint) = loaded {
+            store.restore(
+                key,
+                checkpoint.state,
+                checkpoint.policy,
+                checkpoint.last_signal.as_ref().map(Arc::downgrade),
+            );
+        }
+    }
+
+    fn key(&self, key: &ConversationKey) -> String {
+        self.config
+            .checkpoint_key(&key.tenant_id, &key.conversation_id)
+    }
+}

@@ -1,0 +1,574 @@
+//! Cluster mode end to end: two real `rapport serve` processes on the real model and one real
+//! `redis-server` (installed by `.ci/setup`), all on loopback ports. A conversation half on
+//! replica A, A killed with SIGKILL, the rest on replica B: state, latch and seen turn ids carry
+//! over; a subscriber that reconnects to B with `from_sequence` gets exactly what it missed;
+//! Redis killed and restarted mid-run loses no signal a turn was answered with. Also the Python
+//! router that reads the stream directly with a consumer group.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bot, customer};
+use rapport::proto::{self, rapport_client::RapportClient};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::transport::Channel;
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cluster-{name}-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Polls `condition` until it holds or the deadline passes.
+async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !condition().await {
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A child process killed (SIGKILL) when dropped.
+struct Process(Child);
+
+impl Process {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A `redis-server` with no persistence on a loopback port, in its own directory.
+struct Redis {
+    port: u16,
+    dir: PathBuf,
+    process: Option<Process>,
+}
+
+impl Redis {
+    async fn start() -> Self {
+        let mut redis = Self {
+            port: free_port(),
+            dir: temp_dir("redis"),
+            process: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Starts it (again) on the same port, empty, and waits until it answers.
+    async fn restart(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .current_dir(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server (Debian package redis-server; .ci/setup installs it)");
+        self.process = Some(Process(child));
+        let url = self.url();
+        eventually("redis to answer", || {
+            let url = url.clone();
+            async move { ping(&url).await }
+        })
+        .await;
+    }
+
+    fn kill(&mut self) {
+        self.process.take();
+    }
+
+    async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.url())
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.process.take();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn ping(url: &str) -> bool {
+    let Ok(client) = redis::Client::open(url) else {
+        return false;
+    };
+    let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
+        return false;
+    };
+    redis::cmd("PING")
+        .query_async::<String>(&mut connection)
+        .await
+        .is_ok()
+}
+
+/// `rapport serve` as a separate process with its own config file.
+struct Replica {
+    url: String,
+    metrics: String,
+    dir: PathBuf,
+    process: Process,
+}
+
+impl Replica {
+    async fn start(name: &str, redis: &Redis) -> Self {
+        let dir = temp_dir(name);
+        let (port, metrics_port) = (free_port(), free_port());
+        let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu");
+        let config = format!(
+            "[server]\nlisten = \"127.0.0.1:{port}\"\nmetrics_listen = \"127.0.0.1:{metrics_port}\"\n\
+             drain_timeout_ms = 1000\n\n[nlu]\nmodel_dir = \"{}\"\nthreads = 1\n\n\
+             [cluster]\nredis_url = \"{}\"\nload_timeout_ms = 500\n",
+            model.display(),
+            redis.url()
+        );
+        let path = dir.join("rapport.toml");
+        std::fs::write(&path, config).unwrap();
+        let log = std::fs::File::create(dir.join("rapport.log")).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .arg("serve")
+            .arg("--config")
+            .arg(&path)
+            .env("RUST_LOG", "info")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let replica = Self {
+            url: format!("http://127.0.0.1:{port}"),
+            metrics: format!("127.0.0.1:{metrics_port}"),
+            dir,
+            process: Process(child),
+        };
+        let url = replica.url.clone();
+        eventually(&format!("replica {name} to serve"), || {
+            let url = url.clone();
+            async move { RapportClient::connect(url).await.is_ok() }
+        })
+        .await;
+        replica
+    }
+
+    async fn client(&self) -> RapportClient<Channel> {
+        RapportClient::connect(self.url.clone()).await.unwrap()
+    }
+
+    async fn converse(&self) -> common::Conversation {
+        let (requests, receiver) = mpsc::channel(64);
+        let responses = self
+            .client()
+            .await
+            .converse(ReceiverStream::new(receiver))
+            .await
+            .unwrap()
+            .into_inner();
+        common::Conversation {
+            requests,
+            responses,
+        }
+    }
+
+    async fn subscribe(&self, from_sequence: Option<u64>) -> Subscriber {
+        let request = proto::SubscribeSignalsRequest {
+            from_sequence,
+            ..Default::default()
+        };
+        let stream = self
+            .client()
+            .await
+            .subscribe_signals(request)
+            .await
+            .unwrap()
+            .into_inner();
+        Subscriber {
+            stream,
+            seen: Vec::new(),
+        }
+    }
+
+    async fn conversation(
+        &self,
+        id: &str,
+    ) -> Result<proto::GetConversationResponse, tonic::Status> {
+        let request = proto::GetConversationRequest {
+            tenant_id: "acme".into(),
+            conversation_id: id.into(),
+        };
+        self.client()
+            .await
+            .get_conversation(request)
+            .await
+            .map(|r| r.into_inner())
+    }
+
+    /// The value of an unlabelled metric on `/metrics`.
+    async fn metric(&self, name: &str) -> Option<f64> {
+        let mut http = TcpStream::connect(&self.metrics).await.ok()?;
+        http.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .await
+            .ok()?;
+        let mut body = String::new();
+        http.read_to_string(&mut body).await.ok()?;
+        body.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|value| value.trim().parse().ok())
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("rapport.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.process.kill();
+        if std::thread::panicking() {
+            eprintln!("--- {} log ---\n{}", self.url, self.log());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Signals received by one subscription, in order.
+struct Subscriber {
+    stream: tonic::Streaming<proto::SignalEvent>,
+    seen: Vec<proto::Signal>,
+}
+
+impl Subscriber {
+    /// Reads until a signal with `id` arrives (bounded); returns its sequence.
+    async fn until(&mut self, id: &str) -> u64 {
+        let read = async {
+            loop {
+                let event = self.stream.message().await.unwrap().expect("an event");
+                match event.event {
+                    Some(proto::signal_event::Event::Signal(signal)) => {
+                        let done = signal.signal_id == id;
+                        let sequence = signal.sequence;
+                        self.seen.push(signal);
+                        if done {
+                            return sequence;
+                        }
+                    }
+                    other => panic!("unexpected event {other:?}"),
+                }
+            }
+        };
+        tokio::time::timeout(DEADLINE, read)
+            .await
+            .unwrap_or_else(|_| panic!("signal {id} never arrived"))
+    }
+
+    fn ids(&self) -> Vec<&str> {
+        self.seen.iter().map(|s| s.signal_id.as_str()).collect()
+    }
+}
+
+/// Every signal the turns were answered with, in order.
+#[derive(Default)]
+struct Emitted(Vec<String>);
+
+impl Emitted {
+    async fn say(
+        &mut self,
+        stream: &mut common::Conversation,
+        turn: proto::Turn,
+    ) -> proto::ConverseResponse {
+        let response = stream.say(turn).await;
+        self.0.extend(response.signals.iter().map(|s| s.signal_id.clone()));
+        response
+    }
+
+    fn after(&self, id: &str) -> Vec<&str> {
+        let at = self.0.iter().position(|s| s == id).unwrap();
+        self.0[at + 1..].iter().map(String::as_str).collect()
+    }
+
+    fn all(&self) -> Vec<&str> {
+        self.0.iter().map(String::as_str).collect()
+    }
+}
+
+fn signal_id(response: &proto::ConverseResponse, kind: proto::SignalKind) -> String {
+    response
+        .signals
+        .iter()
+        .find(|s| s.kind == kind as i32)
+        .unwrap_or_else(|| panic!("no {kind:?} signal in {response:?}"))
+        .signal_id
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_repeated() {
+    let mut redis = Redis::start().await;
+    let a = Replica::start("a", &redis).await;
+    let b = Replica::start("b", &redis).await;
+    let mut everything_on_b = b.subscribe(None).await;
+    let mut router = a.subscribe(None).await;
+
+    // Half of two conversations on A; c1 escalates there.
+    let mut emitted = Emitted::default();
+    let mut on_a = a.converse().await;
+    let a1 = customer("c1", "1", "my parcel is late again, this is so annoying");
+    emitted.say(&mut on_a, a1).await;
+    let a2 = bot(
+        "c1",
+        "2",
+        "Sorry to hear that. Can I have your order number?",
+    );
+    emitted.say(&mut on_a, a2).await;
+    let asked = emitted
+        .say(&mut on_a, customer("c1", "3", "no, let me talk to a human"))
+        .await;
+    let first = signal_id(&asked, proto::SignalKind::Escalate);
+    emitted
+        .say(&mut on_a, customer("c2", "1", "hello, where is my order?"))
+        .await;
+    let last_on_a = emitted.0.last().unwrap().clone();
+    let last_seen_on_a = router.until(&last_on_a).await;
+    assert!(last_seen_on_a > 0);
+    let replica = &a;
+    eventually("A's checkpoints to be written", || async move {
+        replica.metric("rapport_cluster_checkpoint_backlog").await == Some(0.0)
+    })
+    .await;
+    let before = a.conversation("c1").await.unwrap();
+    assert_eq!(before.customer_turns, 2);
+    assert!(before.escalated);
+
+    let mut a = a;
+    a.process.kill();
+    let killed = Instant::now();
+
+    // The rest on B: the resent turn is still a duplicate, the state carries on.
+    let mut on_b = b.converse().await;
+    let resent = on_b
+        .say(customer("c1", "3", "no, let me talk to a human"))
+        .await;
+    assert!(resent.duplicate, "{resent:?}");
+    assert!(resent.signals.is_empty());
+    let angry = emitted
+        .say(
+            &mut on_b,
+            customer("c1", "4", "I want a human NOW, this bot is useless!!"),
+        )
+        .await;
+    let resumed = killed.elapsed();
+    let assessment = common::assessment(&angry).clone();
+    let scores = assessment.scores.as_ref().unwrap();
+    let expected = 0.5 * scores.frustration + 0.5 * before.conversation_frustration;
+    assert!(
+        (assessment.conversation_frustration - expected).abs() < 1e-4,
+        "smoothed frustration did not continue: {} vs {expected}",
+        assessment.conversation_frustration
+    );
+    assert!(
+        angry
+            .signals
+            .iter()
+            .all(|s| s.kind != proto::SignalKind::Escalate as i32),
+        "the escalation latch was lost: {angry:?}"
+    );
+    assert!(everything_on_b.until(&first).await > 0);
+    let after = b.conversation("c1").await.unwrap();
+    assert_eq!(after.customer_turns, 3);
+    assert!(after.escalated);
+    eprintln!("next turn answered with state by B {resumed:?} after A was killed");
+    assert!(resumed < Duration::from_secs(1), "resume took {resumed:?}");
+
+    // c2 escalates on B while the router is away; it reconnects to B where it left off.
+    let second = signal_id(
+        &emitted
+            .say(&mut on_b, customer("c2", "2", "let me talk to a human"))
+            .await,
+        proto::SignalKind::Escalate,
+    );
+    everything_on_b.until(&second).await;
+    let mut router = b.subscribe(Some(last_seen_on_a + 1)).await;
+    router.until(&second).await;
+    assert_eq!(
+        router.ids(),
+        emitted.after(&last_on_a),
+        "exactly the missed signals"
+    );
+
+    // Redis dies: turns are still answered, the signal waits and is delivered once it is back.
+    redis.kill();
+    let before_outage = emitted.0.len();
+    let third = signal_id(
+        &emitted
+            .say(
+                &mut on_b,
+                customer("c3", "1", "get me a real person please"),
+            )
+            .await,
+        proto::SignalKind::Escalate,
+    );
+    let during_outage: Vec<String> = emitted.0[before_outage..].to_vec();
+    let replica = &b;
+    eventually("B to report redis down", || async move {
+        replica.metric("rapport_cluster_redis_up").await == Some(0.0)
+    })
+    .await;
+    assert_eq!(
+        b.metric("rapport_cluster_signals_pending").await,
+        Some(during_outage.len() as f64)
+    );
+    redis.restart().await;
+    let newest = emitted.0.last().unwrap().clone();
+    router.until(&newest).await;
+    everything_on_b.until(&newest).await;
+    assert!(router.ids().contains(&third.as_str()));
+    assert_eq!(router.ids(), emitted.after(&last_on_a));
+    assert_eq!(
+        everything_on_b.ids(),
+        emitted.all(),
+        "every signal once, in order"
+    );
+    let sequences: Vec<u64> = everything_on_b.seen.iter().map(|s| s.sequence).collect();
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
+    assert!(b.log().contains("redis unavailable"));
+
+    // The stream in Redis holds the re-sent signal with its fields.
+    let mut connection = redis.connection().await;
+    let entries: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+        .arg("rapport:signals")
+        .arg("-")
+        .arg("+")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let ids: Vec<String> = entries
+        .ids
+        .iter()
+        .map(|e| e.get::<String>("signal_id").unwrap())
+        .collect();
+    assert_eq!(ids, during_outage);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_router_reads_the_stream_with_a_consumer_group() {
+    let redis = Redis::start().await;
+    let replica = Replica::start("py", &redis).await;
+    let mut stream = replica.converse().await;
+    let mut emitted = Emitted::default();
+    for conversation in ["p1", "p2"] {
+        let turn = customer(conversation, "1", "let me talk to a human");
+        signal_id(
+            &emitted.say(&mut stream, turn).await,
+            proto::SignalKind::Escalate,
+        );
+    }
+    let ids = emitted.all();
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python3");
+    let run = || {
+        Command::new(&python)
+            .arg("stream_router.py")
+            .args([
+                "--redis-url",
+                &redis.url(),
+                "--group",
+                "routers",
+                "--consumer",
+                "t1",
+            ])
+            .args(["--count", &ids.len().to_string(), "--block-ms", "5000"])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python"))
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .expect("run the venv's python (.ci/setup installs the redis package)")
+    };
+    let output = run();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<HashMap<String, serde_json::Value>> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let got: Vec<&str> = lines
+        .iter()
+        .map(|l| l["signal_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, ids);
+    assert!(lines.iter().all(|l| l["sequence"].as_u64().unwrap() > 0));
+    assert!(lines.iter().any(|l| l["kind"] == "escalate"));
+
+    // Acknowledged: the group has nothing pending, and a second run gets nothing new.
+    let mut connection = redis.connection().await;
+    let pending: redis::Value = redis::cmd("XPENDING")
+        .arg("rapport:signals")
+        .arg("routers")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let redis::Value::Array(summary) = pending else {
+        panic!("{pending:?}")
+    };
+    assert_eq!(summary[0], redis::Value::Int(0));
+    let again = Command::new(&python)
+        .arg("stream_router.py")
+        .args([
+            "--redis-url",
+            &redis.url(),
+            "--group",
+            "routers",
+            "--consumer",
+            "t1",
+        ])
+        .args(["--count", "1", "--block-ms", "200"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python"))
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert!(
+        again.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
