@@ -17,6 +17,8 @@ fn compile_protos() -> Result<(), Box<dyn std::error::Error>> {
     let protos = ["turn", "assessment", "signal", "service"]
         .map(|name| format!("proto/rapport/v1/{name}.proto"));
     tonic_prost_build::configure()
+        // Undecodable requests are INVALID_ARGUMENT, not INTERNAL (src/api/codec.rs).
+        .codec_path("crate::api::codec::WireCodec")
         .file_descriptor_set_path(out_dir.join("rapport_descriptor.bin"))
         .compile_protos(&protos, &[String::from("proto")])?;
     println!("cargo:rerun-if-changed=proto");

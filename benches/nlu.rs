@@ -29,7 +29,7 @@ fn single_utterance(c: &mut Criterion) {
         .unwrap();
     let nlu = nlu(1, 0);
     c.bench_function("score one utterance (1 thread)", |b| {
-        b.iter(|| runtime.block_on(nlu.score(UTTERANCE)).unwrap())
+        b.iter(|| runtime.block_on(nlu.score(UTTERANCE, None)).unwrap())
     });
 }
 
@@ -49,7 +49,7 @@ fn burst(c: &mut Criterion) {
                     .map(|i| {
                         let nlu = nlu.clone();
                         tokio::spawn(async move {
-                            nlu.score(&format!("{UTTERANCE} #{i}")).await.unwrap()
+                            nlu.score(&format!("{UTTERANCE} #{i}"), None).await.unwrap()
                         })
                     })
                     .collect();

@@ -6,10 +6,12 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use rapport::conversation::{Channel, ConversationState, Speaker, StateConfig, TurnInput};
 use rapport::nlu::{Scores, Sentiment};
-use rapport::policy::{PolicyConfig, PolicyMemory, evaluate};
+use rapport::policy::{PolicyConfig, PolicyMemory, RiskModel, evaluate};
 
 fn customer_turn(c: &mut Criterion) {
     let (state_config, policy) = (StateConfig::default(), PolicyConfig::default());
+    let risk_file = concat!(env!("CARGO_MANIFEST_DIR"), "/models/rapport-nlu/risk.json");
+    let risk = RiskModel::from_json(&std::fs::read_to_string(risk_file).unwrap()).unwrap();
     let texts = [
         "my order 5531 never arrived, email me at jane@example.com",
         "this is the third time I ask, where is it?",
@@ -31,6 +33,7 @@ fn customer_turn(c: &mut Criterion) {
                 intent_confidence: None,
                 fallback: false,
                 available_channels: vec![Channel::Chat, Channel::Voice],
+                language: None,
             };
             let frustration = (n % 10) as f32 / 10.0;
             let scores = Scores {
@@ -41,8 +44,11 @@ fn customer_turn(c: &mut Criterion) {
                 },
                 top_emotions: Vec::new(),
                 frustration,
+                dissatisfaction: frustration,
+                intents: Vec::new(),
             };
-            let facts = state.apply_customer_turn(&turn, scores, &state_config);
+            let mut facts = state.apply_customer_turn(&turn, scores, &state_config);
+            facts.risk = risk.assess(&facts.features);
             evaluate(&mut memory, &state, &facts, &policy, turn.at_ms)
         })
     });

@@ -1,12 +1,14 @@
-"""Decision calibration on GoEmotions dev, and re-shipping a trained checkpoint with it.
+"""Decision calibration on the dev splits, and re-shipping a trained checkpoint with it.
 
     python models/calibrate.py        # after train.py: models/.work/network.pt → models/rapport-nlu/
 
-Tuned on dev only (test splits stay untouched until evaluate.py):
-- a threshold per emotion and for frustration (best F1);
-- sentiment logit offsets for neutral and positive (best 3-class macro-F1);
+Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eval`):
+- sentiment logit offsets for neutral and positive: best mean 3-class macro-F1 over GoEmotions,
+  MELD and TweetEval dev, so no single domain decides;
 - the frustration score: the frustration head, the noisy-or of the five frustration emotions, or
-  a blend of the two (best ROC-AUC).
+  a blend (best mean ROC-AUC over GoEmotions and MELD dev);
+- a threshold per emotion (GoEmotions), for frustration (GoEmotions), for dissatisfaction
+  (dialogues) and per intent (paraphrase dev), each at its best F1.
 """
 
 import argparse
@@ -20,6 +22,7 @@ import torch
 import data
 import export
 import metrics
+from intents import INTENTS
 from network import Network
 
 HERE = Path(__file__).resolve().parent
@@ -27,16 +30,26 @@ OFFSETS = np.round(np.arange(-1.5, 1.51, 0.1), 2)
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-@torch.no_grad()
-def predict(network, tokenizer, texts):
-    """For texts, in input order: sentiment log-probabilities, emotion and frustration-head probabilities."""
+def dev_sets(root: Path) -> dict:
+    return {
+        "goemotions": data.goemotions(root, "dev"),
+        "meld": data.meld(root, "dev"),
+        "tweets": data.tweeteval_sentiment(root, "dev"),
+        "dialogues": data.dialogues(root, "dev"),
+        "intents": data.intent_examples("dev"),
+    }
 
-    def score(input_ids, mask):
-        s, e, f = network(torch.from_numpy(input_ids), torch.from_numpy(mask))
-        return s.log_softmax(-1).numpy(), e.sigmoid().numpy(), f.sigmoid().numpy()
+
+@torch.no_grad()
+def predict(network, tokenizer, examples, with_context=True) -> dict:
+    """Head outputs for the examples, in input order: sentiment log-probabilities, the rest probabilities."""
+
+    def score(input_ids, mask, types):
+        s, e, f, d, i = network(*(torch.from_numpy(a) for a in (input_ids, mask, types)))
+        return s.log_softmax(-1).numpy(), e.sigmoid().numpy(), f.sigmoid().numpy(), d.sigmoid().numpy(), i.sigmoid().numpy()
 
     network.eval()
-    outputs = data.score_by_length(tokenizer, texts, score)
+    outputs = data.score_by_length(tokenizer, examples, score, with_context=with_context)
     network.train()
     return outputs
 
@@ -46,32 +59,56 @@ def blend(head, emotions, mix):
     return mix * head + (1 - mix) * noisy_or
 
 
-def calibrate(network, tokenizer, dev):
+def calibrate(network, tokenizer, dev: dict):
     """The calibration for export.ship, and the dev figures it reaches."""
-    sentiment, emotions, head = predict(network, tokenizer, [e.text for e in dev])
-    sentiment_labels = np.array([e.sentiment for e in dev])
-    emotion_labels = np.array([e.emotions for e in dev])
-    frustration_labels = np.array([e.frustration for e in dev])
+    out = {name: predict(network, tokenizer, examples) for name, examples in dev.items()}
+    label = lambda name, field: np.array([getattr(e, field) for e in dev[name]])  # noqa: E731
 
-    def sentiment_f1(neutral, positive):
-        return metrics.sentiment_macro_f1(sentiment + np.array([0.0, neutral, positive]), sentiment_labels)
+    sentiment_sets = ("goemotions", "meld", "tweets")
+
+    def sentiment_f1(neutral, positive, name=None):
+        names = sentiment_sets if name is None else (name,)
+        shift = np.array([0.0, neutral, positive])
+        return float(np.mean([metrics.sentiment_macro_f1(out[n]["sentiment"] + shift, label(n, "sentiment")) for n in names]))
 
     neutral, positive = max(itertools.product(OFFSETS, OFFSETS), key=lambda o: sentiment_f1(*o))
-    mix = max(MIXES, key=lambda m: metrics.roc_auc(blend(head, emotions, m), frustration_labels))
-    frustration = blend(head, emotions, mix)
-    thresholds = metrics.tune_thresholds(emotions, emotion_labels)
+
+    def frustration_auc(mix, name=None):
+        names = ("goemotions", "meld") if name is None else (name,)
+        return float(np.mean([
+            metrics.roc_auc(blend(out[n]["frustration"], out[n]["emotions"], mix), label(n, "frustration")) for n in names
+        ]))
+
+    mix = max(MIXES, key=frustration_auc)
+    goemotions_frustration = blend(out["goemotions"]["frustration"], out["goemotions"]["emotions"], mix)
+    emotion_labels = np.array([e.emotions for e in dev["goemotions"]])
+    thresholds = metrics.tune_thresholds(out["goemotions"]["emotions"], emotion_labels)
+    dissatisfied = label("dialogues", "dissatisfaction")
+    intent_labels = np.array([e.intents for e in dev["intents"]])
     calibration = {
         "thresholds": thresholds,
-        "frustration_threshold": metrics.tune_thresholds(frustration[:, None], frustration_labels[:, None])[0],
+        "frustration_threshold": metrics.tune_thresholds(
+            goemotions_frustration[:, None], label("goemotions", "frustration")[:, None]
+        )[0],
         "sentiment_offsets": [0.0, float(neutral), float(positive)],
         "frustration_mix": mix,
+        "dissatisfaction_threshold": metrics.tune_thresholds(out["dialogues"]["dissatisfaction"][:, None], dissatisfied[:, None])[0],
+        "intent_thresholds": metrics.tune_thresholds(out["intents"]["intents"], intent_labels),
     }
+    no_context = predict(network, tokenizer, dev["dialogues"], with_context=False)
     report = {
-        "emotion_macro_f1": metrics.emotion_macro_f1(emotions, emotion_labels, thresholds),
-        "sentiment_macro_f1 uncalibrated": sentiment_f1(0.0, 0.0),
-        "sentiment_macro_f1": sentiment_f1(neutral, positive),
-        "frustration_roc_auc head": metrics.roc_auc(head, frustration_labels),
-        "frustration_roc_auc": metrics.roc_auc(frustration, frustration_labels),
+        "emotion_macro_f1": metrics.emotion_macro_f1(out["goemotions"]["emotions"], emotion_labels, thresholds),
+        **{f"sentiment_macro_f1 {n}": sentiment_f1(neutral, positive, n) for n in sentiment_sets},
+        **{f"frustration_roc_auc {n}": frustration_auc(mix, n) for n in ("goemotions", "meld")},
+        "dissatisfaction_roc_auc dialogues": metrics.roc_auc(out["dialogues"]["dissatisfaction"], dissatisfied),
+        "dissatisfaction_roc_auc dialogues, no context": metrics.roc_auc(no_context["dissatisfaction"], dissatisfied),
+        "frustration_roc_auc dialogues": metrics.roc_auc(out["dialogues"]["frustration"], dissatisfied),
+        **{
+            f"intent_f1 {name}": metrics.emotion_macro_f1(
+                out["intents"]["intents"][:, [k]], intent_labels[:, [k]], [calibration["intent_thresholds"][k]]
+            )
+            for k, name in enumerate(INTENTS)
+        },
     }
     return calibration, report
 
@@ -88,8 +125,8 @@ def main():
     network = Network(train.encoder_dir())
     network.load_state_dict(torch.load(args.work / "network.pt"))
     tokenizer = export.shipped_tokenizer(train.encoder_dir())
-    calibration, report = calibrate(network, tokenizer, data.goemotions(args.data, "dev"))
-    print(report, calibration["sentiment_offsets"], calibration["frustration_mix"], flush=True)
+    calibration, report = calibrate(network, tokenizer, dev_sets(args.data))
+    print(report, calibration, flush=True)
     export.ship(network, tokenizer, calibration, args.out, args.work, args.version)
 
 

@@ -1,11 +1,20 @@
 """Reads the labelled sets in ../shared/data into one shape for training and evaluation.
 
-Every example is (text, sentiment, emotions, frustration):
-- sentiment: 0 negative / 1 neutral / 2 positive, or -1 when the set gives none;
-- emotions: the 28 GoEmotions labels as a 0/1 list, or None outside GoEmotions;
-- frustration: 1.0 when any frustration emotion is present, 0.0 when not, None outside GoEmotions.
+Every example is a customer utterance, optionally with the context it answered (the bot's or the
+other speaker's previous turn), and whatever labels its set gives (None where it gives none):
+- sentiment: 0 negative / 1 neutral / 2 positive, or -1;
+- emotions: the 28 GoEmotions labels as a 0/1 list (GoEmotions only);
+- frustration: 1.0 angry / annoyed / let down / objecting / disgusted, else 0.0;
+- dissatisfaction: 1.0 when the customer is unhappy with the service at this turn (dialogue data);
+- intents: the INTENTS of intents.py as a 0/1 list (the paraphrase sets).
+
+Model input (`encode`): `[CLS] text [SEP]`, and with a context `[CLS] text [SEP] context [SEP]`
+where the context keeps its last CONTEXT_TOKENS word pieces and has token type 1. The service
+builds exactly the same sequence (src/nlu/tokenize.rs reads the budgets from labels.json).
 """
 
+import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +32,9 @@ FRUSTRATION_IDS = frozenset(EMOTIONS.index(name) for name in FRUSTRATION_EMOTION
 
 SENTIMENTS = ("negative", "neutral", "positive")
 
+TEXT_TOKENS = 96
+CONTEXT_TOKENS = 24
+
 # goemotions/group/labels.txt order: ambiguous, negative, neutral, positive.
 _GROUP = ("ambiguous", "negative", "neutral", "positive")
 
@@ -30,9 +42,27 @@ _GROUP = ("ambiguous", "negative", "neutral", "positive")
 @dataclass
 class Example:
     text: str
-    sentiment: int
-    emotions: list | None
-    frustration: float | None
+    sentiment: int = -1
+    emotions: list | None = None
+    frustration: float | None = None
+    context: str | None = None
+    dissatisfaction: float | None = None
+    intents: list | None = None
+    group: str = ""
+
+
+def fnv1a64(text: str) -> int:
+    """FNV-1a 64-bit of the UTF-8 bytes; `rapport eval` splits dialogues with the same function."""
+    h = 0xCBF29CE484222325
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def dialogue_split(dialogue_id: str) -> str:
+    """test (10%), dev (10%) or train (80%), by dialogue, stable across runs and languages."""
+    bucket = fnv1a64(dialogue_id) % 10
+    return "test" if bucket == 0 else "dev" if bucket == 1 else "train"
 
 
 def goemotions_sentiment(groups: set) -> int:
@@ -61,7 +91,7 @@ def goemotions(root: Path, split: str) -> list:
         groups = {_GROUP[int(i)] for i in group_ids.split(",")}
         emotions = [1.0 if i in labels else 0.0 for i in range(len(EMOTIONS))]
         frustration = 1.0 if labels & FRUSTRATION_IDS else 0.0
-        examples.append(Example(text, goemotions_sentiment(groups), emotions, frustration))
+        examples.append(Example(text, goemotions_sentiment(groups), emotions, frustration, group="goemotions"))
     return examples
 
 
@@ -71,38 +101,145 @@ def sst2(root: Path, split: str) -> list:
     examples = []
     for line in lines:
         label, text = line.split("\t", 1)
-        examples.append(Example(text, 2 if label == "1" else 0, None, None))
+        examples.append(Example(text, 2 if label == "1" else 0, group="sst2"))
     return examples
 
 
-def tweeteval_sentiment(root: Path) -> list:
-    """TweetEval sentiment, validation split (the only one shipped): negative / neutral / positive."""
+def tweeteval_sentiment(root: Path, split: str = "all") -> list:
+    """TweetEval sentiment, validation split (the only one shipped): negative / neutral / positive.
+
+    `train` is four fifths of it, `dev` the other fifth (every fifth tweet), `all` the whole."""
     folder = root / "tweeteval/sentiment"
     texts = (folder / "val_text.txt").read_text().splitlines()
     labels = (folder / "val_labels.txt").read_text().splitlines()
-    return [Example(t.strip(), int(l), None, None) for t, l in zip(texts, labels, strict=True)]
+    rows = [(i, t.strip(), int(l)) for i, (t, l) in enumerate(zip(texts, labels, strict=True))]
+    if split == "train":
+        rows = [r for r in rows if r[0] % 5]
+    elif split == "dev":
+        rows = [r for r in rows if r[0] % 5 == 0]
+    return [Example(t, l, group="tweets") for _, t, l in rows]
 
 
-def padded(ids: list, rows: list) -> tuple:
-    """Token ids of `rows`, right-padded with zeros to the longest, and the attention mask (int64)."""
-    width = max(len(ids[i]) for i in rows)
+def tweeteval_emotion(root: Path, split: str) -> list:
+    """TweetEval emotion (anger / joy / optimism / sadness): sentiment, and anger as frustration."""
+    folder = root / "tweeteval/emotion"
+    name = {"dev": "val"}.get(split, split)
+    texts = (folder / f"{name}_text.txt").read_text().splitlines()
+    labels = (folder / f"{name}_labels.txt").read_text().splitlines()
+    sentiment = {0: 0, 1: 2, 2: 2, 3: 0}
+    return [
+        Example(t.strip(), sentiment[int(l)], frustration=1.0 if int(l) == 0 else 0.0, group="tweet-emotion")
+        for t, l in zip(texts, labels, strict=True)
+    ]
+
+
+def meld(root: Path, split: str) -> list:
+    """MELD utterances with the previous utterance of the scene as context.
+
+    Sentiment as labelled; frustration = anger or disgust (the service's reading of MELD)."""
+    name = {"train": "train_sent_emo.csv", "dev": "dev_sent_emo.csv"}[split]
+    with open(root / "meld" / name, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    rows.sort(key=lambda r: (int(r["Dialogue_ID"]), int(r["Utterance_ID"])))
+    examples, previous = [], {}
+    for row in rows:
+        text = row["Utterance"].replace("\u2019", "'").replace("\u0092", "'").strip()
+        dialogue = row["Dialogue_ID"]
+        examples.append(
+            Example(
+                text,
+                SENTIMENTS.index(row["Sentiment"]),
+                frustration=1.0 if row["Emotion"] in ("anger", "disgust") else 0.0,
+                context=previous.get(dialogue),
+                group="meld",
+            )
+        )
+        previous[dialogue] = text
+    return examples
+
+
+def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz")) -> list:
+    """User turns of the labelled chatbot dialogues, with the bot's previous turn as context;
+    dissatisfaction = the turn's majority satisfaction rating ≤ 2. Split by dialogue."""
+    examples = []
+    for source in sources:
+        for line in (root / "dialogues" / f"{source}.jsonl").read_text().splitlines():
+            dialogue = json.loads(line)
+            if split != "all" and dialogue_split(dialogue["dialogue_id"]) != split:
+                continue
+            context = None
+            for turn in dialogue["turns"]:
+                if turn["speaker"] != "user":
+                    context = turn["text"]
+                    continue
+                examples.append(
+                    Example(
+                        turn["text"],
+                        context=context,
+                        dissatisfaction=1.0 if turn.get("frustrated") else 0.0,
+                        group=source,
+                    )
+                )
+    return examples
+
+
+def intent_examples(split: str) -> list:
+    """The paraphrase sets of intents.py (requests for a person or a channel, line trouble, complaints)."""
+    import intents
+
+    return [Example(text, intents=targets, group=f"intents-{lang}") for lang, text, targets in intents.examples(split)]
+
+
+def encode_all(tokenizer, examples: list, with_context: bool = True, text_tokens: int = TEXT_TOKENS) -> list:
+    """(ids, type_ids) per example, the same sequence the service builds."""
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    texts = [e.text for e in examples]
+    text_ids = [enc.ids[:text_tokens] for enc in tokenizer.encode_batch(texts, add_special_tokens=False)]
+    contexts = [e.context if with_context else None for e in examples]
+    wanted = [i for i, c in enumerate(contexts) if c]
+    context_ids = {}
+    if wanted:
+        encoded = tokenizer.encode_batch([contexts[i] for i in wanted], add_special_tokens=False)
+        context_ids = {i: enc.ids[-CONTEXT_TOKENS:] for i, enc in zip(wanted, encoded)}
+    out = []
+    for i, ids in enumerate(text_ids):
+        seq = [cls, *ids, sep]
+        types = [0] * len(seq)
+        tail = context_ids.get(i)
+        if tail:
+            seq += [*tail, sep]
+            types += [1] * (len(tail) + 1)
+        out.append((seq, types))
+    return out
+
+
+def padded(encoded: list, rows: list) -> tuple:
+    """ids, attention mask and token types of `rows`, right-padded with zeros to the longest (int64)."""
+    width = max(len(encoded[i][0]) for i in rows)
     input_ids = np.zeros((len(rows), width), np.int64)
     mask = np.zeros((len(rows), width), np.int64)
+    types = np.zeros((len(rows), width), np.int64)
     for r, i in enumerate(rows):
-        input_ids[r, : len(ids[i])] = ids[i]
-        mask[r, : len(ids[i])] = 1
-    return input_ids, mask
+        ids, type_ids = encoded[i]
+        input_ids[r, : len(ids)] = ids
+        mask[r, : len(ids)] = 1
+        types[r, : len(ids)] = type_ids
+    return input_ids, mask, types
 
 
-def score_by_length(tokenizer, texts: list, score, batch_size: int = 64) -> tuple:
-    """Runs `score(input_ids, mask) -> (sentiment, emotions, frustration)` (numpy arrays) over
-    texts in length-sorted batches; returns the three arrays in input order."""
-    ids = [e.ids for e in tokenizer.encode_batch(texts)]
-    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-    sentiment = np.zeros((len(texts), len(SENTIMENTS)), np.float32)
-    emotions = np.zeros((len(texts), len(EMOTIONS)), np.float32)
-    frustration = np.zeros(len(texts), np.float32)
+OUTPUTS = ("sentiment", "emotions", "frustration", "dissatisfaction", "intents")
+
+
+def score_by_length(tokenizer, examples: list, score, batch_size: int = 64, with_context: bool = True) -> dict:
+    """Runs `score(input_ids, mask, types) -> tuple of numpy arrays named OUTPUTS` over the examples
+    in length-sorted batches; returns {output name: array in input order}."""
+    encoded = encode_all(tokenizer, examples, with_context)
+    order = sorted(range(len(examples)), key=lambda i: len(encoded[i][0]))
+    results = {}
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
-        sentiment[rows], emotions[rows], frustration[rows] = score(*padded(ids, rows))
-    return sentiment, emotions, frustration
+        for name, values in zip(OUTPUTS, score(*padded(encoded, rows))):
+            if name not in results:
+                results[name] = np.zeros((len(examples), *values.shape[1:]), np.float32)
+            results[name][rows] = values
+    return results

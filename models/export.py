@@ -2,7 +2,7 @@
 
 - `<work>/model.fp32.onnx`: the full-precision graph (kept out of git);
 - `<out>/model.onnx`: the same graph with the encoder's MatMuls dynamically quantized to int8 and
-  the three heads left in fp32 (int8 heads collapse the outputs to constants);
+  the five heads left in fp32 (int8 heads collapse the outputs to constants);
 - `<out>/tokenizer.json`: the encoder's tokenizer, padding off, truncation at MAX_LENGTH;
 - `<out>/labels.json`: version, output names, label order and the thresholds tuned on dev.
 """
@@ -15,7 +15,8 @@ import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from tokenizers import Tokenizer
 
-from data import EMOTIONS, FRUSTRATION_EMOTIONS, SENTIMENTS
+from data import CONTEXT_TOKENS, EMOTIONS, FRUSTRATION_EMOTIONS, SENTIMENTS, TEXT_TOKENS
+from intents import INTENTS
 from network import HEAD_MODULES, OUTPUTS, Exportable
 
 MAX_LENGTH = 128
@@ -31,20 +32,20 @@ def shipped_tokenizer(source: str) -> Tokenizer:
 
 def export_fp32(network, calibration: dict, path: Path):
     network.eval()
-    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
+    ids = torch.tensor([[101, 7592, 2088, 102, 2088, 102], [101, 7592, 102, 0, 0, 0]])
     mask = (ids != 0).long()
+    types = torch.tensor([[0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0]])
     torch.onnx.export(
         Exportable(network, calibration["sentiment_offsets"], calibration["frustration_mix"]),
-        (ids, mask),
+        (ids, mask, types),
         str(path),
-        input_names=["input_ids", "attention_mask"],
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
         output_names=list(OUTPUTS),
         dynamic_axes={
             "input_ids": {0: "batch", 1: "sequence"},
             "attention_mask": {0: "batch", 1: "sequence"},
-            "sentiment": {0: "batch"},
-            "emotions": {0: "batch"},
-            "frustration": {0: "batch"},
+            "token_type_ids": {0: "batch", 1: "sequence"},
+            **{name: {0: "batch"} for name in OUTPUTS},
         },
         opset_version=17,
         dynamo=False,
@@ -79,6 +80,14 @@ def labels_json(version: str, calibration: dict) -> dict:
             "threshold": calibration["frustration_threshold"],
             "derived_from": list(FRUSTRATION_EMOTIONS),
             "head_weight": calibration["frustration_mix"],
+        },
+        "dissatisfaction": {"output": "dissatisfaction", "threshold": calibration["dissatisfaction_threshold"]},
+        "intents": {"output": "intents", "labels": list(INTENTS), "thresholds": calibration["intent_thresholds"]},
+        "input": {
+            "text_tokens": TEXT_TOKENS,
+            "context_tokens": CONTEXT_TOKENS,
+            "context_type_id": 1,
+            "token_type_ids": "token_type_ids",
         },
     }
 

@@ -7,11 +7,14 @@ GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
 def tune_thresholds(probs: np.ndarray, labels: np.ndarray) -> list:
-    """Per column, the threshold in GRID with the best F1 on these (dev) labels."""
+    """Per column, the threshold in GRID with the best F1 on these (dev) labels; where several
+    thresholds tie for best (a cleanly separated dev set), the middle of that plateau, so the
+    decision keeps a margin on both sides instead of sitting at the grid's edge."""
     best = []
     for column in range(labels.shape[1]):
-        scores = [f1_score(labels[:, column], probs[:, column] >= t, zero_division=0) for t in GRID]
-        best.append(float(GRID[int(np.argmax(scores))]))
+        scores = np.array([f1_score(labels[:, column], probs[:, column] >= t, zero_division=0) for t in GRID])
+        tied = np.flatnonzero(scores >= scores.max() - 1e-9)
+        best.append(float(GRID[tied[len(tied) // 2]]))
     return best
 
 

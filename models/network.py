@@ -1,7 +1,10 @@
-"""The multi-task network: the MiniLM encoder, mean pooling and three heads.
+"""The multi-task network: the MiniLM encoder, pooling over the customer's words and five heads.
 
-`Network` is what is trained; `Exportable` wraps it with the output activations so the ONNX graph
-returns probabilities: sentiment (softmax over 3), emotions (28 sigmoids), frustration (a sigmoid).
+The input is the customer's turn, optionally followed by the context it answered (token type 1);
+the pooled vector averages the customer's tokens only, so a turn reads the same with or without
+context except where the context changes what it means. Heads: sentiment (3), emotions (28),
+frustration (1), dissatisfaction (1: unhappy with the service at this turn), intents (INTENTS).
+`Exportable` wraps it with the output activations and the calibration, for the shipped graph.
 """
 
 import torch
@@ -9,11 +12,13 @@ from torch import nn
 from transformers import AutoModel
 
 from data import EMOTIONS, FRUSTRATION_IDS, SENTIMENTS
+from intents import INTENTS
 
 
-def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    mask = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+def customer_pool(hidden: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> torch.Tensor:
+    """Mean of the hidden states of the customer's tokens (attention mask set, token type 0)."""
+    keep = (mask * (1 - types)).unsqueeze(-1).to(hidden.dtype)
+    return (hidden * keep).sum(1) / keep.sum(1).clamp(min=1e-9)
 
 
 class Network(nn.Module):
@@ -25,14 +30,20 @@ class Network(nn.Module):
         self.sentiment_head = nn.Linear(width, len(SENTIMENTS))
         self.emotion_head = nn.Linear(width, len(EMOTIONS))
         self.frustration_head = nn.Linear(width, 1)
+        self.dissatisfaction_head = nn.Linear(width, 1)
+        self.intent_head = nn.Linear(width, len(INTENTS))
 
-    def forward(self, input_ids, attention_mask):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        pooled = self.dropout(mean_pool(hidden, attention_mask))
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+        pooled = self.dropout(customer_pool(hidden, attention_mask, token_type_ids))
         return (
             self.sentiment_head(pooled),
             self.emotion_head(pooled),
             self.frustration_head(pooled).squeeze(-1),
+            self.dissatisfaction_head(pooled).squeeze(-1),
+            self.intent_head(pooled),
         )
 
 
@@ -50,13 +61,21 @@ class Exportable(nn.Module):
         self.register_buffer("frustration_ids", torch.tensor(sorted(FRUSTRATION_IDS)))
         self.mix = float(frustration_mix)
 
-    def forward(self, input_ids, attention_mask):
-        sentiment, emotions, frustration = self.network(input_ids, attention_mask)
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        sentiment, emotions, frustration, dissatisfaction, intents = self.network(
+            input_ids, attention_mask, token_type_ids
+        )
         emotions = emotions.sigmoid()
         noisy_or = 1 - (1 - emotions.index_select(-1, self.frustration_ids)).prod(-1)
         frustration = self.mix * frustration.sigmoid() + (1 - self.mix) * noisy_or
-        return (sentiment + self.offsets).softmax(-1), emotions, frustration
+        return (
+            (sentiment + self.offsets).softmax(-1),
+            emotions,
+            frustration,
+            dissatisfaction.sigmoid(),
+            intents.sigmoid(),
+        )
 
 
-HEAD_MODULES = ("sentiment_head", "emotion_head", "frustration_head")
-OUTPUTS = ("sentiment", "emotions", "frustration")
+HEAD_MODULES = ("sentiment_head", "emotion_head", "frustration_head", "dissatisfaction_head", "intent_head")
+OUTPUTS = ("sentiment", "emotions", "frustration", "dissatisfaction", "intents")

@@ -1,12 +1,17 @@
-"""Fine-tunes all-MiniLM-L6-v2 multi-task (sentiment, 28 emotions, frustration) and ships it.
+"""Fine-tunes all-MiniLM-L6-v2 multi-task and ships it.
 
-    python models/train.py                      # ~1 h on 2 CPU cores; writes models/rapport-nlu/
-    python models/train.py --epochs 1 --sst2 2000   # quicker, weaker
+    python models/train.py                   # ~1 h on 2 CPU cores; writes models/rapport-nlu/
+    python models/train.py --epochs 1        # quicker, weaker
 
-Reads ../shared/data (see data.py), trains on GoEmotions train plus a sample of SST-2 train,
-calibrates decisions on GoEmotions dev (calibrate.py), and after every epoch exports the graph
-(export.py): fp32 into models/.work/, int8 into the shipped folder. Test splits are only
-touched by evaluate.py.
+Tasks: sentiment (GoEmotions, SST-2, TweetEval, MELD), 28 emotions (GoEmotions), frustration
+(GoEmotions frustration emotions, TweetEval anger, MELD anger/disgust), dissatisfaction (the
+labelled chatbot dialogues, each user turn read with the bot's turn before it) and intents (the
+paraphrase sets of intents.py). Reads ../shared/data (see data.py); dialogues are split by
+dialogue (data.dialogue_split) and only their train part is trained on. Every epoch draws a fresh
+sample of GoEmotions and drops the context of a third of the contextual examples, so the model also
+works when no bot turn is sent. After the last epoch: calibration on the dev splits (calibrate.py)
+and export (export.py): fp32 into models/.work/, int8 into the shipped folder. Test splits are
+only touched by evaluate.py and `rapport eval`.
 """
 
 import argparse
@@ -21,6 +26,7 @@ from torch import nn
 import calibrate
 import data
 import export
+from intents import INTENTS
 from network import Network
 
 HERE = Path(__file__).resolve().parent
@@ -37,38 +43,80 @@ def encoder_dir() -> str:
     raise SystemExit(f"no model folder with config.json and tokenizer.json under {root}")
 
 
-def batches(examples, ids, batch_size, rng):
+def training_sets(root: Path, args, rng) -> tuple:
+    """(always, goemotions): the sets used whole every epoch, and GoEmotions to sample from."""
+    sst2 = data.sst2(root, "train")
+    always = (
+        rng.sample(sst2, min(args.sst2, len(sst2)))
+        + data.tweeteval_sentiment(root, "train")
+        + data.tweeteval_emotion(root, "train")
+        + data.meld(root, "train")
+        + data.dialogues(root, "train")
+        + data.intent_examples("train")
+    )
+    return always, data.goemotions(root, "train")
+
+
+def batches(encoded, batch_size, rng):
     """Length-bucketed batches in random order: little padding, still shuffled."""
-    order = list(range(len(examples)))
+    order = list(range(len(encoded)))
     rng.shuffle(order)
     chunk = batch_size * 50
     groups = []
     for start in range(0, len(order), chunk):
-        part = sorted(order[start : start + chunk], key=lambda i: len(ids[i]))
+        part = sorted(order[start : start + chunk], key=lambda i: len(encoded[i][0]))
         groups += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
     rng.shuffle(groups)
     return groups
 
 
-def collate(rows, ids, examples):
-    input_ids, mask = (torch.from_numpy(a) for a in data.padded(ids, rows))
+def optional(picked, field, width=None):
+    """(present mask, values) of an optional label; absent values are zeros."""
+    values = [getattr(e, field) for e in picked]
+    present = torch.tensor([v is not None for v in values])
+    blank = 0.0 if width is None else [0.0] * width
+    return present, torch.tensor([blank if v is None else v for v in values], dtype=torch.float32)
+
+
+def collate(rows, encoded, examples):
+    input_ids, mask, types = (torch.from_numpy(a) for a in data.padded(encoded, rows))
     picked = [examples[i] for i in rows]
-    sentiment = torch.tensor([e.sentiment for e in picked])
-    has_emotions = torch.tensor([e.emotions is not None for e in picked])
-    emotions = torch.tensor([e.emotions or [0.0] * len(data.EMOTIONS) for e in picked])
-    frustration = torch.tensor([e.frustration or 0.0 for e in picked])
-    return input_ids, mask, sentiment, has_emotions, emotions, frustration
+    targets = {
+        "sentiment": torch.tensor([e.sentiment for e in picked]),
+        "emotions": optional(picked, "emotions", len(data.EMOTIONS)),
+        "frustration": optional(picked, "frustration"),
+        "dissatisfaction": optional(picked, "dissatisfaction"),
+        "intents": optional(picked, "intents", len(INTENTS)),
+    }
+    return (input_ids, mask, types), targets
 
 
-def loss_of(outputs, targets, emotion_weight):
-    sentiment_logits, emotion_logits, frustration_logits = outputs
-    sentiment, has_emotions, emotions, frustration = targets
-    loss = nn.functional.cross_entropy(sentiment_logits, sentiment, ignore_index=-1) if (sentiment >= 0).any() else 0.0
-    if has_emotions.any():
-        bce = nn.functional.binary_cross_entropy_with_logits
-        loss = loss + emotion_weight * bce(emotion_logits[has_emotions], emotions[has_emotions])
-        loss = loss + bce(frustration_logits[has_emotions], frustration[has_emotions])
+def loss_of(outputs, targets, weights):
+    sentiment_logits, emotion_logits, frustration_logits, dissatisfaction_logits, intent_logits = outputs
+    bce = nn.functional.binary_cross_entropy_with_logits
+    loss = torch.zeros(())
+    sentiment = targets["sentiment"]
+    if (sentiment >= 0).any():
+        loss = loss + nn.functional.cross_entropy(sentiment_logits, sentiment, ignore_index=-1)
+    for name, logits in (
+        ("emotions", emotion_logits),
+        ("frustration", frustration_logits),
+        ("dissatisfaction", dissatisfaction_logits),
+        ("intents", intent_logits),
+    ):
+        present, values = targets[name]
+        if present.any():
+            loss = loss + weights[name] * bce(logits[present], values[present])
     return loss
+
+
+def epoch_examples(always, goemotions, args, rng, tokenizer):
+    """This epoch's examples and their encodings: a GoEmotions sample, a third of contexts dropped."""
+    examples = always + rng.sample(goemotions, min(args.goemotions, len(goemotions)))
+    with_context = data.encode_all(tokenizer, examples, True, args.train_length)
+    without = data.encode_all(tokenizer, examples, False, args.train_length)
+    encoded = [w if rng.random() < args.drop_context else c for c, w in zip(with_context, without)]
+    return examples, encoded
 
 
 def main():
@@ -76,13 +124,18 @@ def main():
     parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared/data")
     parser.add_argument("--out", type=Path, default=HERE / "rapport-nlu")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--sst2", type=int, default=8000, help="SST-2 train sentences to mix in")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--sst2", type=int, default=4000, help="SST-2 train sentences to mix in")
+    parser.add_argument("--goemotions", type=int, default=18000, help="GoEmotions train comments per epoch")
+    parser.add_argument("--drop-context", type=float, default=0.33)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--emotion-weight", type=float, default=4.0)
-    parser.add_argument("--train-length", type=int, default=64, help="truncation while training")
+    parser.add_argument("--dissatisfaction-weight", type=float, default=2.0)
+    parser.add_argument("--intent-weight", type=float, default=2.0)
+    parser.add_argument("--train-length", type=int, default=64, help="customer tokens kept while training")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many fixed examples (smoke runs)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--version", default=time.strftime("%Y.%m.%d"))
     args = parser.parse_args()
@@ -92,18 +145,21 @@ def main():
     torch.set_num_threads(max(1, torch.get_num_threads()))
     rng = random.Random(args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
+    weights = {
+        "emotions": args.emotion_weight,
+        "frustration": 1.0,
+        "dissatisfaction": args.dissatisfaction_weight,
+        "intents": args.intent_weight,
+    }
 
     source = encoder_dir()
     tokenizer = export.shipped_tokenizer(source)
-    train = data.goemotions(args.data, "train")
-    sst2 = data.sst2(args.data, "train")
-    train += rng.sample(sst2, min(args.sst2, len(sst2)))
-    dev = data.goemotions(args.data, "dev")
-    print(f"encoder {source}\ntrain {len(train)} examples, dev {len(dev)}", flush=True)
-
-    tokenizer.enable_truncation(args.train_length)
-    ids = [e.ids for e in tokenizer.encode_batch([e.text for e in train])]
-    tokenizer.enable_truncation(export.MAX_LENGTH)
+    always, goemotions = training_sets(args.data, args, rng)
+    if args.limit:
+        always = rng.sample(always, min(args.limit, len(always)))
+    dev = calibrate.dev_sets(args.data)
+    per_epoch = len(always) + min(args.goemotions, len(goemotions))
+    print(f"encoder {source}\n{per_epoch} examples per epoch ({len(always)} fixed)", flush=True)
 
     network = Network(source)
     heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
@@ -111,9 +167,9 @@ def main():
     optimizer = torch.optim.AdamW(
         [{"params": encoder, "lr": args.lr}, {"params": heads, "lr": args.head_lr}], weight_decay=0.01
     )
-    steps_per_epoch = -(-len(train) // args.batch_size)
+    steps_per_epoch = -(-per_epoch // args.batch_size)
     total = steps_per_epoch * args.epochs
-    warmup = int(0.06 * total)
+    warmup = max(1, int(0.06 * total))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / (total - warmup)))
     )
@@ -121,10 +177,11 @@ def main():
     network.train()
     step, started = 0, time.time()
     for epoch in range(1, args.epochs + 1):
+        examples, encoded = epoch_examples(always, goemotions, args, rng, tokenizer)
         running = 0.0
-        for n, rows in enumerate(batches(train, ids, args.batch_size, rng), 1):
-            input_ids, mask, *targets = collate(rows, ids, train)
-            loss = loss_of(network(input_ids, mask), targets, args.emotion_weight)
+        for n, rows in enumerate(batches(encoded, args.batch_size, rng), 1):
+            inputs, targets = collate(rows, encoded, examples)
+            loss = loss_of(network(*inputs), targets, weights)
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(network.parameters(), 1.0)
@@ -136,11 +193,13 @@ def main():
                 rate = step * args.batch_size / (time.time() - started)
                 print(f"epoch {epoch} step {n}/{steps_per_epoch} loss {running / 100:.4f} {rate:.0f} ex/s", flush=True)
                 running = 0.0
-        calibration, report = calibrate.calibrate(network, tokenizer, dev)
-        print(f"epoch {epoch} dev {json.dumps(report)}", flush=True)
         torch.save(network.state_dict(), args.work / "network.pt")
-        export.ship(network, tokenizer, calibration, args.out, args.work, args.version)
-        (args.work / "dev.json").write_text(json.dumps({"epoch": epoch, **report}, indent=2))
+        print(f"epoch {epoch} saved {args.work / 'network.pt'}", flush=True)
+    calibration, report = calibrate.calibrate(network, tokenizer, dev)
+    print(f"dev {json.dumps(report)}", flush=True)
+    export.ship(network, tokenizer, calibration, args.out, args.work, args.version)
+    (args.work / "dev.json").write_text(json.dumps(report, indent=2))
+    (args.work / "calibration.json").write_text(json.dumps(calibration, indent=2))
     print(f"done in {(time.time() - started) / 60:.1f} min", flush=True)
 
 

@@ -1,6 +1,7 @@
 //! The TOML configuration: every section optional, defaults that run with the model in
-//! `models/`. Unknown keys are errors, so a typo never silently falls back to a default.
-//! Environment variables and flags are layered over the file ([`overrides`]).
+//! `models/`. Unknown keys are errors, so a typo never silently falls back to a default, and
+//! every value is range-checked at load (`validate`). Environment variables and flags are
+//! layered over the file ([`overrides`]).
 
 pub mod flags;
 pub mod overrides;
@@ -12,9 +13,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::{AuthConfig, TlsConfig};
 use crate::conversation::StateConfig;
 use crate::nlu::NluConfig;
 use crate::policy::PolicyBook;
+use crate::quota::{QuotaConfig, QuotaLimits};
+
+mod validate;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -26,8 +31,12 @@ pub struct Config {
     pub signals: SignalsConfig,
     /// Policy defaults (see `policy::PolicyConfig` for the keys).
     pub policy: toml::Table,
-    /// Per-tenant overrides: `[tenants.<tenant_id>.policy]`.
+    /// Per-tenant overrides: `[tenants.<tenant_id>.policy]`, `[tenants.<tenant_id>.quotas]`.
     pub tenants: HashMap<String, TenantConfig>,
+    /// Bearer tokens; absent: no authentication, allowed on loopback addresses only.
+    pub auth: Option<AuthConfig>,
+    /// Per-tenant limits; all off by default.
+    pub quotas: QuotaConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -41,15 +50,18 @@ pub struct ServerConfig {
     pub drain_timeout_ms: u64,
     /// Turns of one Converse stream being scored at once; the stream is not read beyond it.
     pub max_in_flight_per_stream: usize,
+    /// `[server.tls]`: serve gRPC over TLS (optionally requiring client certificates).
+    pub tls: Option<TlsConfig>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
-            listen: ([0, 0, 0, 0], 50051).into(),
+            listen: ([127, 0, 0, 1], 50051).into(),
             metrics_listen: Some(([0, 0, 0, 0], 9464).into()),
             drain_timeout_ms: 15_000,
             max_in_flight_per_stream: 64,
+            tls: None,
         }
     }
 }
@@ -61,6 +73,9 @@ pub struct StoreConfig {
     pub capacity: usize,
     /// A conversation with no turn for this long is dropped, in seconds.
     pub idle_ttl_secs: u64,
+    /// Approximate bytes all conversations may hold; new ones are refused beyond it. The
+    /// default leaves half of a 1 GiB pod for the model, ONNX Runtime and connections.
+    pub max_bytes: usize,
 }
 
 impl Default for StoreConfig {
@@ -68,6 +83,7 @@ impl Default for StoreConfig {
         Self {
             capacity: 100_000,
             idle_ttl_secs: 30 * 60,
+            max_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -97,17 +113,24 @@ impl Default for SignalsConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct TenantConfig {
     pub policy: toml::Table,
+    pub quotas: QuotaLimits,
 }
 
 impl Config {
-    /// Reads `path`, or the defaults when there is none.
+    /// Reads and checks `path`, or the (checked) defaults when there is none.
     pub fn load(path: Option<&Path>) -> Result<Self, String> {
         let Some(path) = path else {
-            return Ok(Self::default());
+            let config = Self::default();
+            config.validate()?;
+            return Ok(config);
         };
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let config: Self = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        config
+            .validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         config.policy_book()?;
+        config.quota_book()?;
         Ok(config)
     }
 
@@ -129,7 +152,12 @@ impl Config {
                 let origin = path.map_or("configuration".into(), |p| p.display().to_string());
                 format!("{origin} with flags and RAPPORT_* variables: {e}")
             })?;
+        config.validate().map_err(|e| {
+            let origin = path.map_or("configuration".into(), |p| p.display().to_string());
+            format!("{origin}: {e}")
+        })?;
         config.policy_book()?;
+        config.quota_book()?;
         Ok(config)
     }
 
@@ -141,6 +169,16 @@ impl Config {
             .map(|(id, t)| (id.clone(), t.policy.clone()))
             .collect();
         PolicyBook::from_tables(self.policy.clone(), &tenants)
+    }
+
+    /// The per-tenant quotas, checked.
+    pub fn quota_book(&self) -> Result<crate::quota::Quotas, String> {
+        let overrides = self
+            .tenants
+            .iter()
+            .map(|(id, t)| (id.clone(), t.quotas))
+            .collect();
+        crate::quota::Quotas::new(&self.quotas, &overrides)
     }
 }
 

@@ -3,16 +3,23 @@
 //! The pipeline, one module per stage: [`api`] (gRPC) → [`nlu`] (tokenize, batch, infer) →
 //! [`conversation`] (pure state machine) → [`policy`] (decide) → [`signals`] (fan-out, sinks).
 //! [`pipeline`] wires the stages for one turn; [`store`] is the shared conversation map;
-//! [`admin`] serves `/metrics` and the supervisor page.
+//! [`eval`] measures escalation quality on labelled dialogues. [`auth`] decides who may call,
+//! [`quota`] how much each tenant may do. [`admin`] serves `/metrics` and the supervisor page.
 
 pub mod admin;
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod conversation;
+pub mod eval;
 pub mod nlu;
 pub mod pipeline;
 pub mod policy;
 pub mod proto;
+pub mod quota;
 pub mod signals;
 pub mod store;
 pub mod telemetry;
+
+#[cfg(test)]
+mod fuzz;

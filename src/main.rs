@@ -1,4 +1,4 @@
-//! The `rapport` command: `serve`, `assess`, `replay` and `config`.
+//! The `rapport` command: `serve`, `assess`, `replay`, `eval`, `config` and `hash-token`.
 
 mod cli;
 
@@ -31,7 +31,12 @@ enum Command {
     /// Run the gRPC server (and the Prometheus /metrics listener).
     Serve,
     /// Score one text and print the result as JSON.
-    Assess { text: String },
+    Assess {
+        text: String,
+        /// The text's language (BCP-47), if known; detected otherwise.
+        #[arg(long)]
+        language: Option<String>,
+    },
     /// Push recorded conversations (JSON lines) through the pipeline and print the signals.
     Replay {
         file: PathBuf,
@@ -39,20 +44,32 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Measure escalation quality on human-labelled dialogues (JSON lines).
+    Eval(cli::eval::EvalArgs),
+    /// Print the SHA-256 hex of a token read from stdin, for `[[auth.tokens]] sha256`.
+    HashToken,
     /// Print the effective configuration (file, environment and flags) as TOML, secrets masked.
     Config,
 }
 
 fn main() -> ExitCode {
+    let matches = cli::flags::augment(Args::command()).get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // eval fires thousands of signals: their log lines would bury the report.
+    let default_filter = match args.command {
+        Command::Eval(_) => "warn",
+        _ => "info,ort=warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,ort=warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let matches = cli::flags::augment(Args::command()).get_matches();
-    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Command::HashToken = args.command {
+        return exit(cli::hash_token::run());
+    }
     let result = cli::flags::overrides(&matches, &args.set).and_then(|overrides| {
         let config = rapport::config::Config::layered(args.config.as_deref(), &overrides)?;
         if let Command::Config = args.command {
@@ -62,13 +79,21 @@ fn main() -> ExitCode {
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
         runtime.block_on(async {
             match args.command {
-                Command::Serve => cli::serve::run(config).await,
-                Command::Assess { text } => cli::assess::run(config, &text).await,
+                Command::Serve => cli::serve::run(config, args.config).await,
+                Command::Assess { text, language } => {
+                    cli::assess::run(config, &text, language.as_deref()).await
+                }
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
+                Command::Eval(eval) => cli::eval::run(config, eval).await,
+                Command::HashToken => unreachable!("handled before the config is read"),
                 Command::Config => Ok(()),
             }
         })
     });
+    exit(result)
+}
+
+fn exit(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

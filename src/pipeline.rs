@@ -8,9 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::config::Config;
-use crate::conversation::{Cue, Speaker, StateConfig, TurnFacts, TurnInput, detect_cues, redact};
+use crate::conversation::{
+    Cue, Language, Speaker, StateConfig, TurnFacts, TurnInput, combine, identify, redact,
+};
 use crate::nlu::{Nlu, NluError, Scores};
-use crate::policy::{PolicyBook, evaluate};
+use crate::policy::{PolicyBook, RiskModel, evaluate};
+use crate::quota::Quotas;
 use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
 use crate::store::{Conversation, ConversationKey, Store, StoreFull};
 use crate::telemetry;
@@ -30,6 +33,10 @@ pub enum PipelineError {
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    PermissionDenied(String),
 }
 
 impl From<NluError> for PipelineError {
@@ -70,6 +77,8 @@ pub struct Pipeline {
     state_config: StateConfig,
     hub: Arc<SignalHub>,
     model_version: Arc<str>,
+    risk: RiskModel,
+    quotas: Quotas,
 }
 
 impl Pipeline {
@@ -81,13 +90,23 @@ impl Pipeline {
                 JsonlSink::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
             ));
         }
+        let risk_path = config.nlu.model_dir.join("risk.json");
+        let risk = std::fs::read_to_string(&risk_path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| RiskModel::from_json(&text))
+            .map_err(|e| format!("{}: {e}", risk_path.display()))?;
+        let quotas = config.quota_book()?;
         Ok(Self {
+            risk,
             model_version: nlu.spec().model_version().into(),
             nlu,
             store: Store::new(
                 config.store.capacity,
                 Duration::from_secs(config.store.idle_ttl_secs),
-            ),
+            )
+            .with_max_bytes(config.store.max_bytes)
+            .with_quota(quotas.conversations()),
+            quotas,
             policies: config.policy_book()?,
             state_config: config.conversation.clone(),
             hub: Arc::new(SignalHub::new(config.signals.replay_capacity, sinks)),
@@ -108,15 +127,38 @@ impl Pipeline {
             }
             .into());
         }
-        Ok(self
+        let (seen, turns) = self
             .store
-            .read(key, |c| c.state.has_seen(&turn.turn_id))
-            .unwrap_or(false))
+            .read(key, |c| (c.state.has_seen(&turn.turn_id), c.state.turns()))
+            .unwrap_or((false, 0));
+        if !seen {
+            self.check_room(turns)?;
+        }
+        Ok(seen)
     }
 
-    /// Model scores of one utterance.
-    pub async fn score(&self, text: &str) -> Result<Scores, PipelineError> {
-        Ok(self.nlu.score(text).await?)
+    /// A conversation holds at most `max_turns` turns (this bounds its resend detection).
+    fn check_room(&self, turns: usize) -> Result<(), PipelineError> {
+        if turns >= self.state_config.max_turns {
+            return Err(PipelineError::ResourceExhausted(format!(
+                "the conversation reached conversation.max_turns ({}); end it and start a new one",
+                self.state_config.max_turns
+            )));
+        }
+        Ok(())
+    }
+
+    /// Model scores of one utterance, read after `context` (the bot's previous turn) if any.
+    pub async fn score(&self, text: &str, context: Option<&str>) -> Result<Scores, PipelineError> {
+        Ok(self.nlu.score(text, context).await?)
+    }
+
+    /// The newest bot or agent turn of a conversation (redacted): the context of its next
+    /// customer turn when the caller has not seen a fresher one.
+    pub fn last_reply(&self, key: &ConversationKey) -> Option<String> {
+        self.store
+            .read(key, |c| c.state.last_reply.clone())
+            .flatten()
     }
 
     /// Applies a checked turn (with its scores if a customer spoke) to its conversation,
@@ -130,17 +172,21 @@ impl Pipeline {
         let policy = self.policies.for_tenant(&key.tenant_id);
         let outcome = self.store.update(key, turn.channel, |conversation| {
             if conversation.state.has_seen(&turn.turn_id) {
-                return TurnOutcome::Duplicate;
+                return Ok::<_, PipelineError>(TurnOutcome::Duplicate);
             }
+            self.check_room(conversation.state.turns())?;
             let Some(scores) = scores.filter(|_| turn.speaker == Speaker::Customer) else {
                 conversation
                     .state
                     .apply_reply_turn(turn, &self.state_config);
-                return TurnOutcome::Recorded;
+                return Ok(TurnOutcome::Recorded);
             };
-            let facts = conversation
-                .state
-                .apply_customer_turn(turn, scores, &self.state_config);
+            let mut facts =
+                conversation
+                    .state
+                    .apply_customer_turn(turn, scores, &self.state_config);
+            facts.risk = self.risk.assess(&facts.features);
+            facts.risk.operating_point = policy.escalation_point(facts.risk.operating_point);
             let decisions = evaluate(
                 &mut conversation.policy,
                 &conversation.state,
@@ -164,8 +210,8 @@ impl Pipeline {
             if let Some(last) = signals.last() {
                 conversation.last_signal = Some(last.clone());
             }
-            TurnOutcome::Assessed { facts, signals }
-        })?;
+            Ok(TurnOutcome::Assessed { facts, signals })
+        })??;
         telemetry::set_active_conversations(self.store.len());
         Ok(outcome)
     }
@@ -180,19 +226,28 @@ impl Pipeline {
             return Ok(TurnOutcome::Duplicate);
         }
         let scores = match turn.speaker {
-            Speaker::Customer => Some(self.score(&turn.text).await?),
+            Speaker::Customer => {
+                let context = self.last_reply(key);
+                Some(self.score(&turn.text, context.as_deref()).await?)
+            }
             _ => None,
         };
         self.apply(key, turn, scores)
     }
 
     /// Scores a text outside any conversation; cues are found on its redacted form.
-    pub async fn assess(&self, text: &str) -> Result<(Scores, Vec<Cue>), PipelineError> {
+    pub async fn assess(
+        &self,
+        text: &str,
+        language: Option<&str>,
+    ) -> Result<(Scores, Vec<Cue>, Language), PipelineError> {
         if text.trim().is_empty() {
             return Err(PipelineError::InvalidArgument("text is empty".into()));
         }
-        let scores = self.score(text).await?;
-        Ok((scores, detect_cues(&redact(text))))
+        let scores = self.score(text, None).await?;
+        let language = identify(text, language);
+        let cues = combine(&redact(text), &scores.intents, language.intents_known);
+        Ok((scores, cues, language))
     }
 
     /// Drops a conversation's state; whether it was held.
@@ -205,6 +260,8 @@ impl Pipeline {
     }
 
     pub fn conversation(&self, key: &ConversationKey) -> Result<Conversation, PipelineError> {
+        check_id("tenant_id", &key.tenant_id)?;
+        check_id("conversation_id", &key.conversation_id)?;
         self.store.get(key).ok_or_else(|| {
             PipelineError::NotFound("no such conversation (never seen, ended or expired)".into())
         })
@@ -216,6 +273,11 @@ impl Pipeline {
 
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
+    }
+
+    /// Per-tenant quotas (the conversation quota is enforced by the store itself).
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
     }
 
     pub fn model_version(&self) -> &Arc<str> {

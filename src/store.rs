@@ -1,6 +1,7 @@
 //! The shared state: every live conversation in one concurrent map, bounded in size and
 //! expired when idle. Each entry holds the conversation's state, the policy's memory of it
-//! and its last signal.
+//! and its last signal. Bounded twice: by count (`capacity`) and by approximate bytes
+//! (`max_bytes`, see `footprint`); either refuses new conversations while existing ones go on.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,7 +12,10 @@ use dashmap::mapref::entry::Entry;
 
 use crate::conversation::{Channel, ConversationState};
 use crate::policy::PolicyMemory;
+use crate::quota::{ConversationQuota, QuotaExceeded};
 use crate::signals::Signal;
+
+mod footprint;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ConversationKey {
@@ -25,18 +29,33 @@ pub struct Conversation {
     pub policy: PolicyMemory,
     pub last_signal: Option<Arc<Signal>>,
     touched: Instant,
+    /// Approximate bytes, as last counted into the store's total.
+    bytes: usize,
 }
 
-/// The map is at capacity: no new conversation can start.
+/// The map is full (by count or bytes), or the tenant at its quota: no new conversation can start.
 #[derive(Debug, thiserror::Error)]
-#[error("conversation capacity ({0}) reached")]
-pub struct StoreFull(pub usize);
+pub enum StoreFull {
+    #[error("conversation capacity ({0}) reached")]
+    Count(usize),
+    #[error(
+        "conversation memory limit reached (~{held} bytes held, store.max_bytes = {max}); \
+         new conversations are refused until others end or expire"
+    )]
+    Bytes { held: usize, max: usize },
+    #[error(transparent)]
+    TenantQuota(#[from] QuotaExceeded),
+}
 
 pub struct Store {
     map: DashMap<ConversationKey, Conversation>,
     len: AtomicUsize,
     capacity: usize,
     idle_ttl: Duration,
+    /// Sum of the entries' approximate bytes.
+    bytes: AtomicUsize,
+    max_bytes: usize,
+    quota: Option<Arc<ConversationQuota>>,
 }
 
 impl Store {
@@ -46,7 +65,38 @@ impl Store {
             len: AtomicUsize::new(0),
             capacity,
             idle_ttl,
+            bytes: AtomicUsize::new(0),
+            max_bytes: usize::MAX,
+            quota: None,
         }
+    }
+
+    /// Refuses new conversations once the entries hold about `max_bytes`.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Approximate bytes held by all conversations.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Acquire)
+    }
+
+    /// Recounts an entry's bytes after a change.
+    fn recount(&self, key: &ConversationKey, conversation: &mut Conversation) {
+        let now = footprint::conversation(key, conversation);
+        let before = std::mem::replace(&mut conversation.bytes, now);
+        if now >= before {
+            self.bytes.fetch_add(now - before, Ordering::AcqRel);
+        } else {
+            self.bytes.fetch_sub(before - now, Ordering::AcqRel);
+        }
+    }
+
+    /// Counts each tenant's conversations against `quota` (none: no per-tenant limit).
+    pub fn with_quota(mut self, quota: Option<Arc<ConversationQuota>>) -> Self {
+        self.quota = quota;
+        self
     }
 
     /// Runs `f` on the conversation, starting it on `channel` if it is new.
@@ -58,28 +108,46 @@ impl Store {
     ) -> Result<R, StoreFull> {
         if let Some(mut entry) = self.map.get_mut(key) {
             entry.touched = Instant::now();
-            return Ok(f(&mut entry));
+            let result = f(&mut entry);
+            self.recount(key, &mut entry);
+            return Ok(result);
+        }
+        let held = self.bytes();
+        if held >= self.max_bytes {
+            return Err(StoreFull::Bytes {
+                held,
+                max: self.max_bytes,
+            });
         }
         self.len
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.capacity).then_some(n + 1)
             })
-            .map_err(|_| StoreFull(self.capacity))?;
+            .map_err(|_| StoreFull::Count(self.capacity))?;
         let mut entry = match self.map.entry(key.clone()) {
             Entry::Occupied(occupied) => {
                 // Another task started it between the lookup and here.
                 self.len.fetch_sub(1, Ordering::AcqRel);
                 occupied.into_ref()
             }
-            Entry::Vacant(vacant) => vacant.insert(Conversation {
-                state: ConversationState::new(channel),
-                policy: PolicyMemory::default(),
-                last_signal: None,
-                touched: Instant::now(),
-            }),
+            Entry::Vacant(vacant) => {
+                if let Some(Err(exceeded)) = self.quota.as_ref().map(|q| q.acquire(&key.tenant_id))
+                {
+                    self.len.fetch_sub(1, Ordering::AcqRel);
+                    return Err(exceeded.into());
+                }
+                vacant.insert(Conversation {
+                    state: ConversationState::new(channel),
+                    policy: PolicyMemory::default(),
+                    last_signal: None,
+                    touched: Instant::now(),
+                    bytes: 0,
+                })
+            }
         };
         entry.touched = Instant::now();
         let result = f(&mut entry);
+        self.recount(key, &mut entry);
         Ok(result)
     }
 
@@ -101,22 +169,35 @@ impl Store {
     }
 
     pub fn remove(&self, key: &ConversationKey) -> bool {
-        let removed = self.map.remove(key).is_some();
-        if removed {
-            self.len.fetch_sub(1, Ordering::AcqRel);
+        match self.map.remove(key) {
+            Some((_, conversation)) => {
+                self.len.fetch_sub(1, Ordering::AcqRel);
+                self.bytes.fetch_sub(conversation.bytes, Ordering::AcqRel);
+                if let Some(quota) = &self.quota {
+                    quota.release(&key.tenant_id);
+                }
+                true
+            }
+            None => false,
         }
-        removed
     }
 
     /// Drops conversations idle for longer than the TTL; returns how many.
     pub fn expire_idle(&self) -> usize {
-        let mut expired = 0;
-        self.map.retain(|_, conversation| {
+        let (mut expired, mut freed) = (0, 0);
+        self.map.retain(|key, conversation| {
             let keep = conversation.touched.elapsed() < self.idle_ttl;
-            expired += usize::from(!keep);
+            if !keep {
+                expired += 1;
+                freed += conversation.bytes;
+                if let Some(quota) = &self.quota {
+                    quota.release(&key.tenant_id);
+                }
+            }
             keep
         });
         self.len.fetch_sub(expired, Ordering::AcqRel);
+        self.bytes.fetch_sub(freed, Ordering::AcqRel);
         expired
     }
 
@@ -153,6 +234,59 @@ mod tests {
     }
 
     #[test]
+    fn counts_bytes_and_refuses_new_conversations_beyond_max_bytes() {
+        use crate::conversation::{Speaker, StateConfig, TurnInput};
+        let one = Store::new(10, Duration::from_secs(60));
+        one.update(&key("a"), Channel::Chat, |_| ()).unwrap();
+        let empty = one.bytes();
+        assert!(empty > 0);
+        let store = Store::new(100, Duration::from_secs(60)).with_max_bytes(3 * empty + 4_000);
+        let long = TurnInput {
+            turn_id: "1".into(),
+            speaker: Speaker::Bot,
+            text: "x".repeat(4_000),
+            channel: Channel::Chat,
+            at_ms: 0,
+            intent_confidence: None,
+            fallback: false,
+            available_channels: Vec::new(),
+            language: None,
+        };
+        store
+            .update(&key("a"), Channel::Chat, |c| {
+                c.state.apply_reply_turn(&long, &StateConfig::default())
+            })
+            .unwrap();
+        assert!(store.bytes() > empty + 4_000, "{}", store.bytes());
+        store.update(&key("b"), Channel::Chat, |_| ()).unwrap();
+        store.update(&key("c"), Channel::Chat, |_| ()).unwrap();
+        assert!(matches!(
+            store.update(&key("d"), Channel::Chat, |_| ()),
+            Err(StoreFull::Bytes { .. })
+        ));
+        // Existing conversations go on; ending one frees its bytes.
+        assert!(store.update(&key("b"), Channel::Chat, |_| ()).is_ok());
+        assert!(store.remove(&key("a")));
+        assert_eq!(store.bytes(), 2 * empty);
+        assert!(store.update(&key("d"), Channel::Chat, |_| ()).is_ok());
+    }
+
+    #[test]
+    fn a_tenant_quota_is_taken_by_starts_and_freed_by_ends_and_expiry() {
+        let config = toml::from_str("max_conversations_per_tenant = 1").unwrap();
+        let quotas = crate::quota::Quotas::new(&config, &Default::default()).unwrap();
+        let store = Store::new(10, Duration::ZERO).with_quota(quotas.conversations());
+        let start = |id| store.update(&key(id), Channel::Chat, |_| ());
+        start("a").unwrap();
+        assert!(matches!(start("b"), Err(StoreFull::TenantQuota(_))));
+        assert_eq!(store.len(), 1, "a refused start holds no place");
+        assert_eq!(store.expire_idle(), 1);
+        start("b").unwrap();
+        assert!(store.remove(&key("b")));
+        start("c").unwrap();
+    }
+
+    #[test]
     fn expires_idle_conversations() {
         let store = Store::new(10, Duration::ZERO);
         store
@@ -160,6 +294,7 @@ mod tests {
             .unwrap();
         assert_eq!(store.expire_idle(), 1);
         assert!(store.is_empty());
+        assert_eq!(store.bytes(), 0);
         assert!(store.get(&key("a")).is_none());
     }
 }

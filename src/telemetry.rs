@@ -20,6 +20,7 @@ pub const SUBSCRIBERS: &str = "rapport_signal_subscribers";
 pub const SIGNALS: &str = "rapport_signals_total";
 pub const ERRORS: &str = "rapport_errors_total";
 pub const TURN_SECONDS: &str = "rapport_turn_seconds";
+pub const QUOTA_REJECTIONS: &str = "rapport_quota_rejections_total";
 pub const BUILD_INFO: &str = "rapport_build_info";
 pub const WEBHOOK_DELIVERIES: &str = "rapport_webhook_deliveries_total";
 pub const WEBHOOK_DROPPED: &str = "rapport_webhook_dropped_total";
@@ -36,6 +37,7 @@ const TURN_LABELS: &[(&str, &str)] = &[
 ];
 const SIGNAL_LABELS: &[(&str, &str)] = &[
     ("escalate", "explicit_human_request"),
+    ("escalate", "escalation_risk"),
     ("escalate", "sustained_frustration"),
     ("escalate", "frustration_spike"),
     ("escalate", "repetition"),
@@ -104,6 +106,10 @@ fn describe() {
         TURN_SECONDS,
         "Time from receiving a customer turn to its assessment"
     );
+    describe_counter!(
+        QUOTA_REJECTIONS,
+        "Turns refused by a per-tenant quota, by kind"
+    );
     describe_gauge!(
         BUILD_INFO,
         "Always 1; the rapport version and the model version as labels"
@@ -134,6 +140,9 @@ fn register_at_zero() {
         counter!(WEBHOOK_DELIVERIES, "outcome" => *outcome).absolute(0);
     }
     counter!(WEBHOOK_DROPPED).absolute(0);
+    for kind in ["turns", "conversations"] {
+        counter!(QUOTA_REJECTIONS, "kind" => kind).absolute(0);
+    }
     for name in [INFERENCE_SECONDS, BATCH_SIZE, TURN_SECONDS] {
         let _ = histogram!(name);
     }
@@ -171,6 +180,16 @@ pub fn signal(kind: &'static str, reason: &'static str) {
 
 pub fn error(code: &'static str) {
     counter!(ERRORS, "code" => code).increment(1);
+}
+
+/// A per-tenant quota refused a turn; `tenant` only when `[quotas] tenant_label` is on.
+pub fn quota_rejected(kind: &'static str, tenant: Option<&str>) {
+    match tenant {
+        Some(tenant) => {
+            counter!(QUOTA_REJECTIONS, "kind" => kind, "tenant" => tenant.to_string()).increment(1)
+        }
+        None => counter!(QUOTA_REJECTIONS, "kind" => kind).increment(1),
+    }
 }
 
 pub fn set_active_conversations(n: usize) {

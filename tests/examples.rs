@@ -1,6 +1,7 @@
 //! The Python examples in `examples/python` against a real server on the real model:
 //! `router.py` subscribes to escalations, `chatbot.py` plays its scripted conversation, and
-//! both see the same escalation, with a handoff the server already redacted.
+//! both see the same escalation, with a handoff the server already redacted. Each presents its
+//! own bearer token (`--token`): the chatbot's may converse, the router's may subscribe.
 //!
 //! Needs grpcio and grpcio-tools in `.venv` (see examples/README.md).
 
@@ -146,16 +147,39 @@ fn kill(pid: u32) {
     let _ = Command::new("kill").arg(pid.to_string()).status();
 }
 
+const CHATBOT_TOKEN: &str = "example-chatbot-token";
+const ROUTER_TOKEN: &str = "example-router-token";
+
+/// `[auth]` with one token per script, for tenant acme (the chatbot's default).
+fn tokens() -> rapport::config::Config {
+    let entry = |token: &str, scope: &str| {
+        let sha256 = rapport::auth::to_hex(&rapport::auth::hash_token(token));
+        format!(
+            "[[auth.tokens]]\nsha256 = \"{sha256}\"\ntenants = [\"acme\"]\nscopes = [\"{scope}\"]\n"
+        )
+    };
+    toml::from_str(&(entry(CHATBOT_TOKEN, "converse") + &entry(ROUTER_TOKEN, "subscribe"))).unwrap()
+}
+
 #[tokio::test]
 async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers() {
     let python = python();
-    let server = Server::start().await;
+    let server = Server::start_with(tokens()).await;
     let addr = server.url.trim_start_matches("http://").to_string();
 
     let mut router = Script::spawn(
         &python,
         "router.py",
-        &["--addr", &addr, "--kind", "ESCALATE", "--max", "1"],
+        &[
+            "--addr",
+            &addr,
+            "--kind",
+            "ESCALATE",
+            "--max",
+            "1",
+            "--token",
+            ROUTER_TOKEN,
+        ],
     );
     // router.py prints this once the server answered the subscription with its headers, which
     // it sends only after registering the subscriber: from here on no escalation is missed.
@@ -163,7 +187,11 @@ async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers
     assert_eq!(subscribed["event"], "subscribed", "{subscribed}");
     assert_eq!(subscribed["kinds"], serde_json::json!(["ESCALATE"]));
 
-    let mut chatbot = Script::spawn(&python, "chatbot.py", &["--addr", &addr]);
+    let mut chatbot = Script::spawn(
+        &python,
+        "chatbot.py",
+        &["--addr", &addr, "--token", CHATBOT_TOKEN],
+    );
     let (status, stderr) = chatbot.finish(Duration::from_secs(180)).await;
     let output = chatbot.rest().await;
     assert!(
@@ -224,5 +252,38 @@ async fn the_router_example_receives_the_escalation_the_chatbot_example_triggers
         router.rest().await,
         Vec::<String>::new(),
         "router.py printed more than one signal"
+    );
+}
+
+/// grpcio, the client the pipelining report came from: 16 streams on one connection keeping
+/// 256 turns unanswered each. Before the flow-control fix h2 closed the connection with
+/// ENHANCE_YOUR_CALM in 2 runs of 3.
+#[tokio::test]
+async fn a_grpcio_client_pipelining_on_sixteen_streams_gets_every_turn_answered() {
+    let python = python();
+    let server = Server::start().await;
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let mut probe = Script::spawn(
+        &python,
+        "pipeline_probe.py",
+        &[
+            "--addr",
+            &addr,
+            "--streams",
+            "16",
+            "--turns",
+            "400",
+            "--window",
+            "256",
+        ],
+    );
+    let result = probe.json(Duration::from_secs(300)).await;
+    assert_eq!(result["broken"], serde_json::json!([]), "{result}");
+    assert_eq!(result["sent"], 16 * 400, "{result}");
+    assert_eq!(result["answered"], 16 * 400, "{result}");
+    let (status, stderr) = probe.finish(Duration::from_secs(60)).await;
+    assert!(
+        status.success(),
+        "pipeline_probe.py failed ({status}):\n{stderr}"
     );
 }

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import sys
 import time
 import uuid
 
-from rapport_proto import enum_name, enum_value, pb, rpc  # first: checks grpcio is installed
+from rapport_proto import auth_metadata, enum_name, enum_value, open_channel, pb, rpc  # first: checks grpcio
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -72,6 +73,12 @@ def parse_args() -> argparse.Namespace:
         "--connect-timeout", type=float, default=10.0, help="seconds to wait for the server (default: 10)"
     )
     parser.add_argument("--keep", action="store_true", help="do not end the conversation at the end")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("RAPPORT_TOKEN"),
+        help="bearer token, when the server has [auth] tokens (default: $RAPPORT_TOKEN)",
+    )
+    parser.add_argument("--ca", help="PEM file of the CA that signed the server's certificate: use TLS")
     return parser.parse_args()
 
 
@@ -193,7 +200,7 @@ def main() -> int:
         print(json.dumps(summary), flush=True)
         return code
 
-    channel = grpc.insecure_channel(args.addr)
+    channel = open_channel(args.addr, args.ca)
     try:
         grpc.channel_ready_future(channel).result(timeout=args.connect_timeout)
     except grpc.FutureTimeoutError:
@@ -209,7 +216,7 @@ def main() -> int:
         while (request := outbox.get()) is not None:
             yield request
 
-    responses = stub.Converse(requests())
+    responses = stub.Converse(requests(), metadata=auth_metadata(args.token))
     print(f"conversation {args.tenant}/{conversation} on {args.addr}")
     try:
         for turn in turns:

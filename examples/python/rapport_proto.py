@@ -158,3 +158,18 @@ def enum_value(enum: str, name: str) -> int:
             pass
     choices = ", ".join(n.removeprefix(prefix) for n in wrapper.keys() if not n.endswith("UNSPECIFIED"))
     raise ValueError(f"unknown {enum} {name!r} (one of: {choices})")
+
+
+def open_channel(addr: str, ca: str | None = None):
+    """A channel to rapport: plain text, or TLS trusting the CA in the PEM file `ca`."""
+    import grpc
+
+    if ca is None:
+        return grpc.insecure_channel(addr)
+    with open(ca, "rb") as pem:
+        return grpc.secure_channel(addr, grpc.ssl_channel_credentials(root_certificates=pem.read()))
+
+
+def auth_metadata(token: str | None) -> list:
+    """Call metadata carrying `authorization: Bearer <token>`, or none without a token."""
+    return [("authorization", f"Bearer {token}")] if token else []

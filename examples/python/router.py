@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
-from rapport_proto import enum_name, enum_value, pb, rpc  # first: checks grpcio is installed
+from rapport_proto import auth_metadata, enum_name, enum_value, open_channel, pb, rpc  # first: checks grpcio
 
 import grpc
 
@@ -62,6 +63,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--connect-timeout", type=float, default=10.0, help="seconds to wait for the server (default: 10)"
     )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("RAPPORT_TOKEN"),
+        help="bearer token, when the server has [auth] tokens (default: $RAPPORT_TOKEN)",
+    )
+    parser.add_argument("--ca", help="PEM file of the CA that signed the server's certificate: use TLS")
     args = parser.parse_args()
     try:
         args.kind_values = [enum_value("SignalKind", k) for k in args.kind]
@@ -125,7 +132,7 @@ def subscribe(stub, args, from_sequence):
     )
     if from_sequence is not None:
         request.from_sequence = from_sequence
-    call = stub.SubscribeSignals(request)
+    call = stub.SubscribeSignals(request, metadata=auth_metadata(args.token))
     # The server registers the subscription before it answers with response headers, so once
     # they are here no signal published afterwards can be missed. This is the sync point for
     # anything (a test, a demo script) that wants to start producing signals only now.
@@ -147,7 +154,7 @@ def subscribe(stub, args, from_sequence):
 
 def main() -> int:
     args = parse_args()
-    channel = grpc.insecure_channel(args.addr)
+    channel = open_channel(args.addr, args.ca)
     try:
         grpc.channel_ready_future(channel).result(timeout=args.connect_timeout)
     except grpc.FutureTimeoutError:

@@ -3,9 +3,12 @@
 //! Turns are scored concurrently (so they batch together on the model) but applied and
 //! answered strictly in arrival order, so each conversation sees its turns in order. At most
 //! `max_in_flight` turns are pending; the stream is not read beyond that. A bad turn gets an
-//! error response and the stream carries on. On shutdown the stream stops reading, answers
-//! what it already took, and closes.
+//! error response and the stream carries on. A request that cannot be read at all (not valid
+//! protobuf, invalid UTF-8, over the size limit) ends the stream with an error status after the
+//! turns before it are answered. On shutdown the stream stops reading, answers what it already
+//! took, and ends with `UNAVAILABLE`, which stands for every turn sent after the last answer.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,7 +18,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tonic::{Status, Streaming};
 
+use super::guard::Caller;
 use super::{convert, status};
+use crate::auth::Scope;
 use crate::conversation::{Speaker, TurnInput};
 use crate::nlu::Scores;
 use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
@@ -49,15 +54,21 @@ enum Step {
 
 pub fn spawn(
     pipeline: Arc<Pipeline>,
+    caller: Caller,
     mut inbound: Streaming<proto::ConverseRequest>,
     shutdown: CancellationToken,
     max_in_flight: usize,
 ) -> Responses {
-    let (responses, receiver) = mpsc::channel(max_in_flight.max(1));
+    // Config validation refuses 0; a stream must still never wait forever on it.
+    let max_in_flight = max_in_flight.max(1);
+    let (responses, receiver) = mpsc::channel(max_in_flight);
     tokio::spawn(async move {
         telemetry::stream_opened(telemetry::ACTIVE_STREAMS);
         let mut pending = FuturesOrdered::new();
+        let mut replies = Replies::default();
         let mut reading = true;
+        // How the stream ends when not with OK.
+        let mut ending: Option<Status> = None;
         loop {
             tokio::select! {
                 biased;
@@ -67,12 +78,20 @@ pub fn spawn(
                         break;
                     }
                 }
-                () = shutdown.cancelled(), if reading => reading = false,
+                () = shutdown.cancelled(), if reading => {
+                    reading = false;
+                    ending = Some(Status::unavailable(
+                        "the server is shutting down: turns after the last answer were not processed",
+                    ));
+                }
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
-                    Some(Ok(request)) => pending.push_back(prepare(pipeline.clone(), request)),
+                    Some(Ok(request)) => {
+                        let context = replies.context_for(&request, &pipeline);
+                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request, context));
+                    }
                     Some(Err(error)) => {
-                        tracing::debug!(%error, "converse stream broke");
                         reading = false;
+                        ending = status::unreadable_request(error);
                     }
                     None => reading = false,
                 },
@@ -82,13 +101,64 @@ pub fn spawn(
                 break;
             }
         }
+        if let Some(status) = ending {
+            let _ = responses.send(Err(status)).await;
+        }
         telemetry::stream_closed(telemetry::ACTIVE_STREAMS);
     });
     receiver
 }
 
-/// The concurrent phase: validate, spot resends, score customer turns.
-async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> Step {
+/// The newest bot or agent turn of each conversation on this stream, in arrival order, so a
+/// customer turn is read with the reply it answers even while that reply is still queued
+/// behind other turns. Conversations not seen on this stream fall back to the stored reply.
+#[derive(Default)]
+struct Replies(HashMap<(String, String), Arc<str>>);
+
+impl Replies {
+    /// Conversations remembered per stream; past this the map starts afresh (the store still
+    /// answers).
+    const CAPACITY: usize = 4096;
+
+    fn context_for(
+        &mut self,
+        request: &proto::ConverseRequest,
+        pipeline: &Pipeline,
+    ) -> Option<Arc<str>> {
+        match &request.kind {
+            Some(converse_request::Kind::Turn(turn)) => {
+                let key = (turn.tenant_id.clone(), turn.conversation_id.clone());
+                if turn.speaker == proto::Speaker::Customer as i32 {
+                    return self.0.get(&key).cloned().or_else(|| {
+                        pipeline
+                            .last_reply(&convert::key(key.0, key.1))
+                            .map(Arc::from)
+                    });
+                }
+                if self.0.len() >= Self::CAPACITY {
+                    self.0.clear();
+                }
+                self.0.insert(key, Arc::from(turn.text.as_str()));
+                None
+            }
+            Some(converse_request::Kind::End(end)) => {
+                self.0
+                    .remove(&(end.tenant_id.clone(), end.conversation_id.clone()));
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+/// The concurrent phase: check the caller's grant and quota, validate, spot resends, score
+/// customer turns (with their context).
+async fn prepare(
+    pipeline: Arc<Pipeline>,
+    caller: Caller,
+    request: proto::ConverseRequest,
+    context: Option<Arc<str>>,
+) -> Step {
     match request.kind {
         Some(converse_request::Kind::Turn(turn)) => {
             let started = Instant::now();
@@ -97,6 +167,14 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                 turn.conversation_id.clone(),
                 turn.turn_id.clone(),
             );
+            if let Err(error) = caller.admit_turn(&pipeline, &tenant_id) {
+                let key = convert::key(tenant_id, conversation_id);
+                return Step::Refused {
+                    key,
+                    turn_id,
+                    error,
+                };
+            }
             let (key, turn) = match convert::turn(turn) {
                 Ok(parts) => parts,
                 Err(error) => {
@@ -119,7 +197,10 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                 }
             }
             let scored = match turn.speaker {
-                Speaker::Customer => pipeline.score(&turn.text).await.map(Some),
+                Speaker::Customer => pipeline
+                    .score(&turn.text, context.as_deref())
+                    .await
+                    .map(Some),
                 _ => Ok(None),
             };
             Step::Turn {
@@ -129,9 +210,17 @@ async fn prepare(pipeline: Arc<Pipeline>, request: proto::ConverseRequest) -> St
                 started,
             }
         }
-        Some(converse_request::Kind::End(end)) => Step::End {
-            key: convert::key(end.tenant_id, end.conversation_id),
-        },
+        Some(converse_request::Kind::End(end)) => {
+            let key = convert::key(end.tenant_id, end.conversation_id);
+            match caller.admit(Scope::Converse, &key.tenant_id) {
+                Ok(()) => Step::End { key },
+                Err(error) => Step::Refused {
+                    key,
+                    turn_id: String::new(),
+                    error,
+                },
+            }
+        }
         None => Step::Refused {
             key: convert::key(String::new(), String::new()),
             turn_id: String::new(),

@@ -31,10 +31,7 @@ pub fn turn(turn: proto::Turn) -> Result<(ConversationKey, TurnInput), PipelineE
     let channel = channel_from(turn.channel).ok_or_else(|| invalid("channel is required"))?;
     let metadata = turn.metadata.unwrap_or_default();
     let at_ms = match turn.sent_at {
-        Some(ts) if ts.seconds >= 0 => {
-            ts.seconds as u64 * 1000 + (ts.nanos.max(0) as u64) / 1_000_000
-        }
-        Some(_) => return Err(invalid("sent_at is before 1970")),
+        Some(ts) => timestamp_ms(&ts)?,
         None => now_ms(),
     };
     let input = TurnInput {
@@ -50,8 +47,30 @@ pub fn turn(turn: proto::Turn) -> Result<(ConversationKey, TurnInput), PipelineE
             .into_iter()
             .filter_map(channel_from)
             .collect(),
+        language: Some(turn.language).filter(|l| !l.trim().is_empty()),
     };
     Ok((key(turn.tenant_id, turn.conversation_id), input))
+}
+
+/// Latest `seconds` a protobuf `Timestamp` may hold: 9999-12-31T23:59:59Z.
+const MAX_TIMESTAMP_SECONDS: i64 = 253_402_300_799;
+
+/// A client timestamp in milliseconds since the epoch; out-of-range values are refused rather
+/// than wrapped (the protobuf `Timestamp` range, from 1970 on: rapport's clock has no earlier).
+pub fn timestamp_ms(ts: &Timestamp) -> Result<u64, PipelineError> {
+    if !(0..=MAX_TIMESTAMP_SECONDS).contains(&ts.seconds) {
+        return Err(PipelineError::InvalidArgument(format!(
+            "sent_at seconds {} is outside 1970-01-01..9999-12-31",
+            ts.seconds
+        )));
+    }
+    if !(0..1_000_000_000).contains(&ts.nanos) {
+        return Err(PipelineError::InvalidArgument(format!(
+            "sent_at nanos {} is outside 0..999,999,999",
+            ts.nanos
+        )));
+    }
+    Ok(ts.seconds as u64 * 1000 + ts.nanos as u64 / 1_000_000)
 }
 
 pub fn channel_from(value: i32) -> Option<Channel> {
@@ -111,6 +130,7 @@ fn priority(priority: Priority) -> i32 {
 fn reason(reason: Reason) -> i32 {
     (match reason {
         Reason::ExplicitHumanRequest => proto::ReasonCode::ExplicitHumanRequest,
+        Reason::EscalationRisk => proto::ReasonCode::EscalationRisk,
         Reason::SustainedFrustration => proto::ReasonCode::SustainedFrustration,
         Reason::FrustrationSpike => proto::ReasonCode::FrustrationSpike,
         Reason::Repetition => proto::ReasonCode::Repetition,
@@ -164,7 +184,28 @@ pub fn scores(scores: &Scores) -> proto::Scores {
             })
             .collect(),
         frustration: scores.frustration,
+        dissatisfaction: scores.dissatisfaction,
+        intents: scores
+            .intents
+            .iter()
+            .map(|i| proto::IntentScore {
+                intent: i.intent.to_string(),
+                probability: i.probability,
+                detected: i.detected,
+            })
+            .collect(),
     }
+}
+
+fn risk_drivers(risk: &conv::Risk) -> Vec<proto::RiskDriver> {
+    risk.drivers
+        .iter()
+        .map(|d| proto::RiskDriver {
+            feature: d.feature.to_string(),
+            value: d.value,
+            contribution: d.contribution,
+        })
+        .collect()
 }
 
 pub fn cue(cue: &conv::Cue) -> proto::Cue {
@@ -175,10 +216,16 @@ pub fn cue(cue: &conv::Cue) -> proto::Cue {
         CueKind::Repetition => proto::CueKind::Repetition,
         CueKind::Complaint => proto::CueKind::Complaint,
     };
+    let source = match cue.source {
+        conv::CueSource::Model => proto::CueSource::Model,
+        conv::CueSource::Pattern => proto::CueSource::Pattern,
+    };
     proto::Cue {
         kind: kind as i32,
         text: cue.text.clone(),
         channel: cue.channel.map_or(0, channel),
+        source: source as i32,
+        confidence: cue.confidence,
     }
 }
 
@@ -193,6 +240,10 @@ pub fn assessment(facts: &TurnFacts, model_version: &Arc<str>) -> proto::Assessm
         bot_fallback_streak: facts.bot_fallback_streak,
         waited_ms: facts.waited_ms,
         model_version: model_version.to_string(),
+        escalation_risk: facts.risk.value,
+        risk_drivers: risk_drivers(&facts.risk),
+        language: facts.language.tag.clone(),
+        low_reliability: facts.language.low_reliability,
     }
 }
 
@@ -250,6 +301,10 @@ pub fn signal(signal: &Signal) -> proto::Signal {
             consecutive_negative: evidence.consecutive_negative,
             bot_fallback_streak: evidence.bot_fallback_streak,
             cues: evidence.cues.iter().map(cue).collect(),
+            turn_dissatisfaction: evidence.turn_dissatisfaction,
+            escalation_risk: evidence.risk.value,
+            risk_drivers: risk_drivers(&evidence.risk),
+            operating_point: evidence.risk.operating_point,
         }),
         current_channel: channel(signal.current_channel),
         target_channel: signal.target_channel.map_or(0, channel),
@@ -279,5 +334,41 @@ pub fn conversation(
         escalated: conversation.policy.escalated,
         last_signal: conversation.last_signal.as_deref().map(signal),
         handoff: Some(handoff(&crate::signals::build_handoff(state))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(seconds: i64, nanos: i32) -> Timestamp {
+        Timestamp { seconds, nanos }
+    }
+
+    #[test]
+    fn timestamps_in_range_convert_and_the_rest_are_refused() {
+        assert_eq!(timestamp_ms(&ts(0, 0)), Ok(0));
+        assert_eq!(
+            timestamp_ms(&ts(1_700_000_000, 999_999_999)),
+            Ok(1_700_000_000_999)
+        );
+        assert_eq!(
+            timestamp_ms(&ts(MAX_TIMESTAMP_SECONDS, 0)),
+            Ok(MAX_TIMESTAMP_SECONDS as u64 * 1000)
+        );
+        for bad in [
+            ts(i64::MAX, 0),
+            ts(MAX_TIMESTAMP_SECONDS + 1, 0),
+            ts(-1, 0),
+            ts(i64::MIN, 0),
+            ts(1, 2_000_000_000),
+            ts(1, 1_000_000_000),
+            ts(1, -1),
+        ] {
+            assert!(
+                matches!(timestamp_ms(&bad), Err(PipelineError::InvalidArgument(_))),
+                "{bad:?}"
+            );
+        }
     }
 }

@@ -1,8 +1,12 @@
 //! gRPC stage: the `rapport.v1.Rapport` service, gRPC health and server reflection.
 //! Translates wire messages to pipeline calls; knows nothing of ONNX or the rules.
 
+pub(crate) mod codec;
 mod converse;
-mod convert;
+pub(crate) mod convert;
+mod flow;
+mod guard;
+mod health;
 mod service;
 mod status;
 
@@ -13,20 +17,41 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 
+use crate::auth::Security;
 use crate::pipeline::Pipeline;
 use crate::proto::rapport_server::RapportServer;
 pub use service::RapportService;
 
-/// Serves on `listener` until `shutdown` is cancelled; open streams then finish the turns they
-/// took and close. Health turns NOT_SERVING as soon as shutdown starts.
+/// Serves on `listener`, without authentication or TLS, until `shutdown` is cancelled.
 pub async fn serve(
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     shutdown: CancellationToken,
     max_in_flight_per_stream: usize,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<RapportServer<RapportService>>().await;
+    let security = Security::open();
+    serve_with(
+        listener,
+        pipeline,
+        shutdown,
+        max_in_flight_per_stream,
+        security,
+    )
+    .await
+}
+
+/// Serves on `listener` until `shutdown` is cancelled; open streams then finish the turns they
+/// took and close. Health turns NOT_SERVING as soon as shutdown starts, or when the inference
+/// thread is gone. `security` says who may
+/// call the rapport RPCs (health and reflection stay open) and whether to speak TLS.
+pub async fn serve_with(
+    listener: TcpListener,
+    pipeline: Arc<Pipeline>,
+    shutdown: CancellationToken,
+    max_in_flight_per_stream: usize,
+    security: Security,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let health_service = health::service(pipeline.clone(), shutdown.clone());
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -35,21 +60,23 @@ pub async fn serve(
     // grpcurl speaks v1; Python's grpcio-reflection only v1alpha.
     let reflection_v1 = reflection().build_v1()?;
     let reflection_v1alpha = reflection().build_v1alpha()?;
-    let rapport = RapportService::new(pipeline, shutdown.clone(), max_in_flight_per_stream);
+    let rapport = RapportService::new(pipeline, shutdown.clone(), max_in_flight_per_stream)
+        .with_auth(security.auth);
 
     // Without TCP_NODELAY, Nagle holds small answers until the client's delayed ACK (~40 ms).
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    Server::builder()
+    let mut server = Server::builder()
+        .initial_stream_window_size(flow::STREAM_WINDOW)
+        .initial_connection_window_size(flow::CONNECTION_WINDOW);
+    if let Some(tls) = security.tls {
+        server = server.tls_config(tls)?;
+    }
+    server
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(RapportServer::new(rapport))
-        .serve_with_incoming_shutdown(incoming, async move {
-            shutdown.cancelled().await;
-            health
-                .set_not_serving::<RapportServer<RapportService>>()
-                .await;
-        })
+        .serve_with_incoming_shutdown(incoming, shutdown.cancelled_owned())
         .await?;
     Ok(())
 }

@@ -9,7 +9,9 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::guard::Caller;
 use super::{converse, convert, status::status};
+use crate::auth::{Authenticator, Scope};
 use crate::pipeline::Pipeline;
 use crate::proto::{self, rapport_server::Rapport, signal_event};
 use crate::signals::{HubEvent, SignalFilter};
@@ -19,6 +21,7 @@ pub struct RapportService {
     pipeline: Arc<Pipeline>,
     shutdown: CancellationToken,
     max_in_flight: usize,
+    auth: Arc<Authenticator>,
 }
 
 impl RapportService {
@@ -27,7 +30,14 @@ impl RapportService {
             pipeline,
             shutdown,
             max_in_flight,
+            auth: Arc::new(Authenticator::open()),
         }
+    }
+
+    /// Checks callers against `auth` (open by default).
+    pub fn with_auth(mut self, auth: Arc<Authenticator>) -> Self {
+        self.auth = auth;
+        self
     }
 }
 
@@ -41,8 +51,11 @@ impl Rapport for RapportService {
         &self,
         request: Request<Streaming<proto::ConverseRequest>>,
     ) -> Result<Response<Self::ConverseStream>, Status> {
+        let caller = Caller::of(&self.auth, &request);
+        caller.authorize("Converse", &[Scope::Converse])?;
         let responses = converse::spawn(
             self.pipeline.clone(),
+            caller,
             request.into_inner(),
             self.shutdown.child_token(),
             self.max_in_flight,
@@ -54,15 +67,20 @@ impl Rapport for RapportService {
         &self,
         request: Request<proto::AssessRequest>,
     ) -> Result<Response<proto::AssessResponse>, Status> {
-        let (scores, cues) = self
+        Caller::of(&self.auth, &request).authorize("Assess", &[Scope::Converse, Scope::Read])?;
+        let request = request.into_inner();
+        let language = Some(request.language.as_str()).filter(|l| !l.trim().is_empty());
+        let (scores, cues, language) = self
             .pipeline
-            .assess(&request.into_inner().text)
+            .assess(&request.text, language)
             .await
             .map_err(|e| status(&e))?;
         Ok(Response::new(proto::AssessResponse {
             scores: Some(convert::scores(&scores)),
             cues: cues.iter().map(convert::cue).collect(),
             model_version: self.pipeline.model_version().to_string(),
+            language: language.tag,
+            low_reliability: language.low_reliability,
         }))
     }
 
@@ -72,9 +90,14 @@ impl Rapport for RapportService {
         &self,
         request: Request<proto::SubscribeSignalsRequest>,
     ) -> Result<Response<Self::SubscribeSignalsStream>, Status> {
+        let caller = Caller::of(&self.auth, &request);
+        let grant = caller.authorize("SubscribeSignals", &[Scope::Subscribe])?;
         let request = request.into_inner();
+        let tenants = grant
+            .subscription_tenants(request.tenant_ids)
+            .map_err(|denied| status(&denied.into()))?;
         let filter = SignalFilter {
-            tenants: request.tenant_ids,
+            tenants,
             kinds: request
                 .kinds
                 .into_iter()
@@ -96,6 +119,11 @@ impl Rapport for RapportService {
                 let Some(event) = event else { break };
                 let event = match event {
                     HubEvent::Signal(signal) => {
+                        // A reload may have revoked or narrowed the token since it subscribed.
+                        if let Err(error) = caller.admit(Scope::Subscribe, &signal.tenant_id) {
+                            let _ = events.send(Err(status(&error))).await;
+                            break;
+                        }
                         signal_event::Event::Signal(convert::signal(&signal))
                     }
                     HubEvent::Gap {
@@ -123,7 +151,9 @@ impl Rapport for RapportService {
         &self,
         request: Request<proto::GetConversationRequest>,
     ) -> Result<Response<proto::GetConversationResponse>, Status> {
+        let caller = Caller::of(&self.auth, &request);
         let request = request.into_inner();
+        caller.authorize_tenant("GetConversation", Scope::Read, &request.tenant_id)?;
         let key = convert::key(request.tenant_id, request.conversation_id);
         let conversation = self.pipeline.conversation(&key).map_err(|e| status(&e))?;
         Ok(Response::new(convert::conversation(key, &conversation)))

@@ -1,7 +1,9 @@
 //! The subcommands of the `rapport` binary.
 
 pub mod assess;
+pub mod eval;
 pub mod flags;
+pub mod hash_token;
 pub mod replay;
 pub mod serve;
 

@@ -34,6 +34,7 @@ struct Line {
     intent_confidence: Option<f32>,
     #[serde(default)]
     available_channels: Vec<Channel>,
+    language: Option<String>,
 }
 
 pub async fn run(config: Config, file: &Path, verbose: bool) -> Result<(), String> {
@@ -66,16 +67,19 @@ pub async fn run(config: Config, file: &Path, verbose: bool) -> Result<(), Strin
             intent_confidence: line.intent_confidence,
             fallback: line.fallback,
             available_channels: line.available_channels,
+            language: line.language,
         };
         turns += 1;
         match pipeline.process(&key, &turn).await {
             Ok(TurnOutcome::Assessed { facts, signals }) => {
                 if verbose {
                     eprintln!(
-                        "{}/{} turn {}: frustration {:.2} (conversation {:.2}, {:?}), negative {:.2}, cues {:?}",
+                        "{}/{} turn {}: risk {:.2}, dissatisfaction {:.2}, frustration {:.2} (conversation {:.2}, {:?}), negative {:.2}, cues {:?}",
                         key.tenant_id,
                         key.conversation_id,
                         facts.turn_id,
+                        facts.risk.value,
+                        facts.scores.dissatisfaction,
                         facts.scores.frustration,
                         facts.conversation_frustration,
                         facts.trend,

@@ -1,14 +1,32 @@
 //! `rapport serve`: the gRPC server and the admin listener (`/metrics`, supervisor page) until
-//! SIGTERM / Ctrl-C, then a bounded drain.
+//! SIGTERM / Ctrl-C, then a bounded drain. SIGHUP reloads the tokens of `[auth]` from the
+//! config file.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use rapport::admin::AdminState;
+use rapport::auth::Security;
 use rapport::config::Config;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub async fn run(config: Config) -> Result<(), String> {
+pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
+    // First, so a server that must not listen (no [auth] on a public address) stops at once.
+    let security = Security::from_config(&config)?;
+    if security.auth.is_enabled() {
+        tracing::info!("bearer tokens required; SIGHUP reloads [auth]");
+    } else {
+        tracing::warn!("no authentication: every caller may use every tenant");
+    }
+    if let Some(tls) = &config.server.tls {
+        tracing::info!(mutual = tls.client_ca.is_some(), "TLS on");
+    }
+    if security.auth.is_enabled() {
+        // The supervisor page has no token check yet: with auth on it shows no tenant.
+        rapport::admin::supervisor::access::close_to_all_tenants();
+    }
+    tokio::spawn(rapport::auth::reload_on_hangup(security.auth.clone(), path));
     let metrics = rapport::telemetry::install()?;
     let pipeline = super::pipeline(&config)?;
     rapport::telemetry::build_info(pipeline.model_version());
@@ -39,11 +57,12 @@ pub async fn run(config: Config) -> Result<(), String> {
         });
     }
     let drain = Duration::from_millis(config.server.drain_timeout_ms);
-    let server = rapport::api::serve(
+    let server = rapport::api::serve_with(
         listener,
         pipeline,
         shutdown.clone(),
         config.server.max_in_flight_per_stream,
+        security,
     );
     tokio::select! {
         result = server => result.map_err(|e| e.to_string()),

@@ -1,12 +1,16 @@
-//! Textual cues the model does not score: asking for a person, naming a channel, trouble on
-//! the line, complaint phrases. Case-insensitive patterns; the human request also in Spanish,
-//! French, German, Portuguese and Italian.
+//! Explicit requests and other cues in a customer turn: asking for a person, naming a channel,
+//! trouble on the line, complaints, repetition.
+//!
+//! The model's intent heads decide ([`combine`]); the case-insensitive patterns here are a
+//! high-precision fallback (for models without intent heads and languages they were not trained
+//! on) and supply the evidence text. Each cue says where it came from and how sure it is.
 
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
 
 use super::Channel;
+use crate::nlu::IntentScore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -18,13 +22,96 @@ pub enum CueKind {
     Complaint,
 }
 
-/// A cue found in a turn: its kind, the matched phrase (redacted) and, for channel requests,
-/// the channel asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueSource {
+    /// The model's intent heads.
+    Model,
+    /// A pattern in this file.
+    Pattern,
+}
+
+/// A cue found in a turn: its kind, the matched phrase (redacted), for channel requests the
+/// channel asked for, who found it and how sure it is (the model's probability; 1 for a pattern).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cue {
     pub kind: CueKind,
     pub text: String,
     pub channel: Option<Channel>,
+    pub source: CueSource,
+    pub confidence: f32,
+}
+
+/// Below this model probability a pattern match is taken for a look-alike ("call me Ishmael")
+/// and dropped, in languages the intent heads know.
+const PATTERN_VETO: f32 = 0.05;
+
+/// Longest evidence text taken from the turn when no pattern marks the phrase.
+const EVIDENCE_CHARS: usize = 120;
+
+/// What an intent of the model means as a cue.
+fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
+    Some(match intent {
+        "person" => (CueKind::HumanRequest, None),
+        "voice" => (CueKind::ChannelRequest, Some(Channel::Voice)),
+        "sms" => (CueKind::ChannelRequest, Some(Channel::Sms)),
+        "email" => (CueKind::ChannelRequest, Some(Channel::Email)),
+        "video" => (CueKind::ChannelRequest, Some(Channel::Video)),
+        "messaging" => (CueKind::ChannelRequest, Some(Channel::MessagingApp)),
+        "connection_trouble" => (CueKind::ConnectionTrouble, None),
+        "complaint" => (CueKind::Complaint, None),
+        _ => return None,
+    })
+}
+
+/// The cues of one (redacted) customer turn: every intent the model detects, with the matching
+/// pattern's phrase as evidence when there is one, plus the pattern matches the model has no
+/// intent for or that it does not clearly reject. `intents_known`: the intent heads were trained
+/// on the turn's language, so their "no" can veto a pattern.
+pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<Cue> {
+    let patterns = detect_cues(text);
+    if intents.is_empty() {
+        return patterns;
+    }
+    let same = |cue: &Cue, kind: CueKind, channel: Option<Channel>| {
+        cue.kind == kind && (channel.is_none() || cue.channel == channel)
+    };
+    let mut cues: Vec<Cue> = intents
+        .iter()
+        .filter(|intent| intent.detected)
+        .filter_map(|intent| {
+            let (kind, channel) = intent_cue(&intent.intent)?;
+            let evidence = patterns
+                .iter()
+                .find(|p| same(p, kind, channel))
+                .map_or_else(
+                    || text.chars().take(EVIDENCE_CHARS).collect(),
+                    |p| p.text.clone(),
+                );
+            Some(Cue {
+                kind,
+                text: evidence,
+                channel,
+                source: CueSource::Model,
+                confidence: intent.probability,
+            })
+        })
+        .collect();
+    for pattern in patterns {
+        if cues.iter().any(|c| same(c, pattern.kind, pattern.channel)) {
+            continue;
+        }
+        let model_says = intents.iter().find(|intent| {
+            intent_cue(&intent.intent).is_some_and(|(kind, channel)| {
+                kind == pattern.kind && (channel.is_none() || channel == pattern.channel)
+            })
+        });
+        let vetoed = intents_known && model_says.is_some_and(|i| i.probability < PATTERN_VETO);
+        if !vetoed {
+            cues.push(pattern);
+        }
+    }
+    cues
 }
 
 const PERSON: &str = r"(?:human|person|agent|representative|rep|operator|someone|somebody|manager|supervisor|advisor|adviser)";
@@ -102,6 +189,8 @@ pub fn detect_cues(text: &str) -> Vec<Cue> {
         kind,
         text: text.to_string(),
         channel,
+        source: CueSource::Pattern,
+        confidence: 1.0,
     };
     if hits.matched(0) && !NEGATED_HUMAN.is_match(text) {
         if let Some(found) = HUMAN_REQUEST.iter().find_map(|re| re.find(text)) {
@@ -174,6 +263,42 @@ mod tests {
         assert_eq!(channel("please email me the details"), Some(Channel::Email));
         assert_eq!(channel("can we do a video call"), Some(Channel::Video));
         assert_eq!(channel("the phone bill is wrong"), None);
+    }
+
+    fn intents(person: f32, voice: f32) -> Vec<IntentScore> {
+        [("person", person), ("voice", voice), ("complaint", 0.01)]
+            .map(|(name, p)| IntentScore {
+                intent: name.into(),
+                probability: p,
+                detected: p >= 0.5,
+            })
+            .to_vec()
+    }
+
+    #[test]
+    fn the_model_decides_and_a_pattern_gives_the_evidence() {
+        let cues = combine(
+            "can a person look at this instead of you",
+            &intents(0.93, 0.0),
+            true,
+        );
+        assert_eq!(cues.len(), 1);
+        assert_eq!(
+            (cues[0].kind, cues[0].source),
+            (CueKind::HumanRequest, CueSource::Model)
+        );
+        assert_eq!(cues[0].confidence, 0.93);
+        let cues = combine("let me talk to a human", &intents(0.97, 0.0), true);
+        assert_eq!(cues[0].text, "talk to a human");
+    }
+
+    #[test]
+    fn the_model_vetoes_look_alike_patterns_only_in_languages_it_knows() {
+        assert!(combine("call me Ishmael", &intents(0.0, 0.01), true).is_empty());
+        let kept = combine("call me Ishmael", &intents(0.0, 0.01), false);
+        assert_eq!(kept[0].source, CueSource::Pattern);
+        let unsure = combine("just call me", &intents(0.0, 0.3), true);
+        assert_eq!(unsure[0].channel, Some(Channel::Voice));
     }
 
     #[test]

@@ -5,12 +5,18 @@
 //! facts of that turn. No I/O, no clock, no model: time arrives inside the turn.
 
 mod cues;
+mod features;
+mod language;
 mod redact;
 mod repetition;
+mod seen;
 mod state;
 mod turn;
 
-pub use cues::{Cue, CueKind, detect_cues};
-pub use redact::redact;
+pub use cues::{Cue, CueKind, CueSource, combine, detect_cues};
+pub use features::{Risk, RiskDriver, RiskFeatures};
+pub use language::{Language, identify};
+pub use redact::{luhn, redact};
+pub use state::footprint;
 pub use state::{ConversationState, StateConfig, TimelinePoint, Trend, TurnFacts};
 pub use turn::{Channel, RecordedTurn, Speaker, TurnInput};

@@ -1,60 +1,75 @@
-//! Removes personal data from text before it is kept or sent anywhere: e-mail addresses,
-//! card numbers (13–19 digits) and phone numbers (7–12 digits), with or without separators.
+//! Removes personal data from text before it is kept or sent anywhere. Every text that leaves
+//! the service (assessments' cues, signals and their handoff, `GetConversation`, the audit
+//! file) is built from the redacted form; the raw text is only scored.
+//!
+//! Look-alike characters are folded first (full-width digits, en dashes, zero-width spaces:
+//! `normalise`), then detectors mark spans: e-mails; cards, IBANs, phones, SSNs and long digit
+//! runs (`numbers`); secrets after CVV/PIN/password cues, names after name cues, street
+//! addresses and postcodes (`context`). Overlapping spans are merged and each is replaced by
+//! its placeholder: `[EMAIL]`, `[CARD]`, `[IBAN]`, `[PHONE]`, `[SSN]`, `[NUMBER]`, `[SECRET]`,
+//! `[NAME]`, `[ADDRESS]`, `[POSTCODE]`. README "Security / Redaction" lists what is not caught.
+
+mod context;
+mod normalise;
+mod numbers;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex::Regex;
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").unwrap());
+pub use numbers::luhn;
 
-/// A run of digits with the separators people type inside numbers.
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\(?\d[\d\s().\-/]*\d").unwrap());
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}").unwrap()
+});
 
-/// Returns `text` with e-mails, card numbers and phone numbers replaced by placeholders.
+/// A stretch of text to replace.
+struct Span {
+    range: Range<usize>,
+    placeholder: &'static str,
+}
+
+impl Span {
+    fn new(range: Range<usize>, placeholder: &'static str) -> Self {
+        Self { range, placeholder }
+    }
+}
+
+/// Returns `text` with personal data replaced by placeholders; borrowed when nothing changed
+/// (and nothing needed folding).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    let text = EMAIL.replace_all(text, "[EMAIL]");
-    match NUMBER.replace_all(&text, |caps: &Captures| mask_number(&caps[0])) {
-        Cow::Borrowed(_) => text,
-        Cow::Owned(redacted) => Cow::Owned(redacted),
+    let normalised = normalise::normalise(text);
+    let mut spans = Vec::new();
+    for found in EMAIL.find_iter(&normalised) {
+        spans.push(Span::new(found.range(), "[EMAIL]"));
     }
-}
-
-fn mask_number(number: &str) -> String {
-    match number.chars().filter(char::is_ascii_digit).count() {
-        0..=6 => number.to_string(),
-        7..=12 => "[PHONE]".into(),
-        13..=19 => "[CARD]".into(),
-        _ => "[NUMBER]".into(),
+    numbers::find(&normalised, &mut spans);
+    context::find(&normalised, &mut spans);
+    if spans.is_empty() {
+        return normalised;
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn redacts_emails_phones_and_cards() {
-        let text = "I'm jane.doe+shop@example.co.uk, call +1 (415) 555-0134 or 020 7946 0958; \
-                    card 4111 1111 1111 1111 and 5500-0000-0000-0004";
-        let redacted = redact(text);
-        assert_eq!(
-            redacted,
-            "I'm [EMAIL], call [PHONE] or [PHONE]; card [CARD] and [CARD]"
-        );
+    // Earliest first, the longest of those first; an overlapping span widens the one before.
+    spans.sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end)));
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.range.start < last.range.end => {
+                last.range.end = last.range.end.max(span.range.end);
+            }
+            _ => merged.push(span),
+        }
     }
-
-    #[test]
-    fn keeps_short_numbers_and_plain_text() {
-        assert_eq!(
-            redact("I ordered 2 items on 12/03, order 4471"),
-            "I ordered 2 items on 12/03, order 4471"
-        );
+    let mut out = String::with_capacity(normalised.len());
+    let mut at = 0;
+    for span in merged {
+        out.push_str(&normalised[at..span.range.start]);
+        out.push_str(span.placeholder);
+        at = span.range.end;
     }
-
-    #[test]
-    fn a_number_glued_to_words_is_still_caught() {
-        assert_eq!(redact("mynumberis5551234567ok"), "mynumberis[PHONE]ok");
-    }
+    out.push_str(&normalised[at..]);
+    Cow::Owned(out)
 }

@@ -2,11 +2,16 @@
 
 use std::collections::VecDeque;
 
+pub mod footprint;
+
 use serde::Deserialize;
 
-use super::cues::{Cue, CueKind, detect_cues};
+use super::cues::{Cue, CueKind, CueSource, combine};
+use super::features::{Risk, RiskFeatures, capped};
+use super::language::{Language, identify};
 use super::redact::redact;
 use super::repetition::{normalise, repeats};
+use super::seen::SeenTurns;
 use super::{Channel, RecordedTurn, Speaker, TurnInput};
 use crate::nlu::{Scores, Sentiment};
 
@@ -32,8 +37,9 @@ pub struct StateConfig {
     pub recent_turns: usize,
     /// Customer-turn scores kept for the emotion timeline.
     pub timeline_len: usize,
-    /// Turn ids remembered to recognise resent turns.
-    pub remembered_turn_ids: usize,
+    /// Most turns (all speakers) one conversation may hold; further turns are refused with
+    /// RESOURCE_EXHAUSTED. Bounds the resend detection, which remembers every turn id.
+    pub max_turns: usize,
 }
 
 impl Default for StateConfig {
@@ -48,7 +54,7 @@ impl Default for StateConfig {
             repetition_lookback: 3,
             recent_turns: 12,
             timeline_len: 20,
-            remembered_turn_ids: 64,
+            max_turns: 10_000,
         }
     }
 }
@@ -85,6 +91,11 @@ pub struct TurnFacts {
     /// How long the customer had been waiting for an answer when they wrote this turn.
     pub waited_ms: u64,
     pub cues: Vec<Cue>,
+    pub language: Language,
+    /// What the risk model reads of the conversation now.
+    pub features: RiskFeatures,
+    /// The risk model's reading; filled in by the pipeline before the policy decides.
+    pub risk: Risk,
 }
 
 impl TurnFacts {
@@ -108,6 +119,15 @@ pub struct ConversationState {
     pub repetitions: u32,
     pub connection_trouble: u32,
     pub complaints: u32,
+    /// Smoothed, peak, previous and summed turn dissatisfaction.
+    pub dissatisfaction: f32,
+    pub peak_dissatisfaction: f32,
+    pub last_dissatisfaction: f32,
+    pub total_dissatisfaction: f32,
+    /// Highest single-turn frustration.
+    pub peak_turn_frustration: f32,
+    /// The newest bot or agent turn, redacted: the context the next customer turn answers.
+    pub last_reply: Option<String>,
     /// When the customer's oldest unanswered turn arrived.
     pub awaiting_reply_since_ms: Option<u64>,
     pub recent: VecDeque<RecordedTurn>,
@@ -116,7 +136,7 @@ pub struct ConversationState {
     /// The customer's first message, redacted: what the conversation is about.
     pub opening: Option<String>,
     recent_customer_texts: VecDeque<String>,
-    seen_turn_ids: VecDeque<String>,
+    seen_turn_ids: SeenTurns,
 }
 
 impl ConversationState {
@@ -134,19 +154,30 @@ impl ConversationState {
             repetitions: 0,
             connection_trouble: 0,
             complaints: 0,
+            dissatisfaction: 0.0,
+            peak_dissatisfaction: 0.0,
+            last_dissatisfaction: 0.0,
+            total_dissatisfaction: 0.0,
+            peak_turn_frustration: 0.0,
+            last_reply: None,
             awaiting_reply_since_ms: None,
             recent: VecDeque::new(),
             timeline: VecDeque::new(),
             bot_failures: VecDeque::new(),
             opening: None,
             recent_customer_texts: VecDeque::new(),
-            seen_turn_ids: VecDeque::new(),
+            seen_turn_ids: SeenTurns::default(),
         }
     }
 
     /// Whether this turn id was already applied (a resend).
     pub fn has_seen(&self, turn_id: &str) -> bool {
-        self.seen_turn_ids.iter().any(|seen| seen == turn_id)
+        self.seen_turn_ids.contains(turn_id)
+    }
+
+    /// Turns applied so far (all speakers).
+    pub fn turns(&self) -> usize {
+        self.seen_turn_ids.count()
     }
 
     /// Applies a customer turn and its scores; returns the facts the policy decides on.
@@ -158,7 +189,8 @@ impl ConversationState {
     ) -> TurnFacts {
         let text = self.record(turn, config);
         self.opening.get_or_insert_with(|| text.clone());
-        let mut cues = detect_cues(&text);
+        let language = identify(&turn.text, turn.language.as_deref());
+        let mut cues = combine(&text, &scores.intents, language.intents_known);
         let normalised = normalise(&text);
         let repeated = repeats(
             &normalised,
@@ -176,6 +208,8 @@ impl ConversationState {
                 kind: CueKind::Repetition,
                 text: text.clone(),
                 channel: None,
+                source: CueSource::Pattern,
+                confidence: 1.0,
             });
         }
         self.connection_trouble +=
@@ -183,11 +217,22 @@ impl ConversationState {
         self.complaints += u32::from(cues.iter().any(|c| c.kind == CueKind::Complaint));
 
         let turn_frustration = scores.frustration;
-        self.frustration = if self.customer_turns == 0 {
-            turn_frustration
-        } else {
-            config.ewma_alpha * turn_frustration + (1.0 - config.ewma_alpha) * self.frustration
+        let turn_dissatisfaction = scores.dissatisfaction;
+        let previous_dissatisfaction = self.last_dissatisfaction;
+        let smooth = |level: f32, value: f32, first: bool| {
+            if first {
+                value
+            } else {
+                config.ewma_alpha * value + (1.0 - config.ewma_alpha) * level
+            }
         };
+        let first = self.customer_turns == 0;
+        self.frustration = smooth(self.frustration, turn_frustration, first);
+        self.dissatisfaction = smooth(self.dissatisfaction, turn_dissatisfaction, first);
+        self.peak_dissatisfaction = self.peak_dissatisfaction.max(turn_dissatisfaction);
+        self.peak_turn_frustration = self.peak_turn_frustration.max(turn_frustration);
+        self.last_dissatisfaction = turn_dissatisfaction;
+        self.total_dissatisfaction += turn_dissatisfaction;
         self.customer_turns += 1;
         self.peak_frustration = self.peak_frustration.max(self.frustration);
 
@@ -228,6 +273,33 @@ impl ConversationState {
             _ => Trend::Steady,
         };
 
+        let strongest = |kind: CueKind| {
+            cues.iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| c.confidence)
+                .fold(0.0_f32, f32::max)
+        };
+        let features = RiskFeatures {
+            dissatisfaction: turn_dissatisfaction,
+            dissatisfaction_smoothed: self.dissatisfaction,
+            dissatisfaction_peak: self.peak_dissatisfaction,
+            dissatisfaction_previous: previous_dissatisfaction,
+            dissatisfaction_total: self.total_dissatisfaction.ln_1p(),
+            frustration: turn_frustration,
+            frustration_smoothed: self.frustration,
+            frustration_peak: self.peak_turn_frustration,
+            frustration_slope: self.slope,
+            negative_sentiment: scores.sentiment.negative,
+            consecutive_negative: capped(self.consecutive_negative),
+            bot_fallback_streak: capped(self.bot_fallback_streak),
+            repeated: f32::from(u8::from(repeated)),
+            repetitions: capped(self.repetitions),
+            person_request: strongest(CueKind::HumanRequest),
+            complaint: strongest(CueKind::Complaint),
+            turn_position: (self.customer_turns as f32).ln_1p(),
+            waited: (waited_ms as f32 / 1000.0).ln_1p(),
+        };
+
         TurnFacts {
             turn_id: turn.turn_id.clone(),
             scores,
@@ -239,6 +311,9 @@ impl ConversationState {
             bot_fallback_streak: self.bot_fallback_streak,
             waited_ms,
             cues,
+            language,
+            features,
+            risk: Risk::default(),
         }
     }
 
@@ -246,6 +321,7 @@ impl ConversationState {
     pub fn apply_reply_turn(&mut self, turn: &TurnInput, config: &StateConfig) {
         let text = self.record(turn, config);
         self.awaiting_reply_since_ms = None;
+        self.last_reply = Some(text.clone());
         match turn.speaker {
             Speaker::Bot if is_fallback(turn, config) => {
                 self.bot_fallback_streak += 1;
@@ -278,11 +354,7 @@ impl ConversationState {
         if !turn.available_channels.is_empty() {
             self.available_channels.clone_from(&turn.available_channels);
         }
-        push_bounded(
-            &mut self.seen_turn_ids,
-            turn.turn_id.clone(),
-            config.remembered_turn_ids,
-        );
+        self.seen_turn_ids.insert(&turn.turn_id);
         push_bounded(
             &mut self.recent,
             RecordedTurn {
@@ -348,6 +420,7 @@ mod tests {
             intent_confidence: None,
             fallback: false,
             available_channels: vec![Channel::Chat, Channel::Voice],
+            language: None,
         }
     }
 
@@ -360,6 +433,8 @@ mod tests {
             },
             top_emotions: Vec::new(),
             frustration,
+            dissatisfaction: frustration,
+            intents: Vec::new(),
         }
     }
 

@@ -52,6 +52,8 @@ pub struct TurnInput {
     pub intent_confidence: Option<f32>,
     pub fallback: bool,
     pub available_channels: Vec<Channel>,
+    /// The client's BCP-47 language tag, if it sent one.
+    pub language: Option<String>,
 }
 
 /// A turn as kept in the conversation's recent history: personal data already redacted.

@@ -1,29 +1,32 @@
 //! NLU stage: text in, model scores out.
 //!
-//! Tokenizes on the caller, queues the token ids, and scores them in dynamic batches on one
-//! dedicated inference thread running ONNX Runtime. It knows nothing of gRPC, conversations or
+//! Tokenizes on the caller, queues the token ids, and scores them in dynamic batches of similar
+//! lengths on one dedicated inference thread running ONNX Runtime. It knows nothing of gRPC, conversations or
 //! policy; the rest of the service sees only [`Nlu::score`] and [`Scores`].
 
+mod backend;
 mod batcher;
 mod error;
 mod model;
+mod queue;
 mod runtime;
 mod scores;
 mod spec;
 mod tokenize;
 
-pub use batcher::BatchConfig;
+pub use batcher::{Backend, BatchConfig};
 pub use error::NluError;
-pub use model::pad;
-pub use scores::{EmotionScore, Scores, Sentiment};
+pub use model::{Model, pad};
+pub use queue::Tokens;
+pub use scores::{EmotionScore, IntentScore, Scores, Sentiment};
 pub use spec::ModelSpec;
+pub use tokenize::Encoded;
+pub use tokenize::Encoder;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use batcher::Batcher;
-use model::Model;
-use tokenize::Encoder;
 
 /// Where the model lives and how to run it.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
@@ -62,10 +65,29 @@ fn default_model_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu")
 }
 
+/// The tokenizer, labels and model session exactly as [`Nlu`] sets them up, without the
+/// batcher: for benches that drive the model directly.
+pub fn load_parts(config: &NluConfig) -> Result<(Encoder, Model, Arc<ModelSpec>), NluError> {
+    let environment = runtime::environment(config.onnxruntime_lib.as_deref())?;
+    let spec = Arc::new(ModelSpec::load(&config.model_dir.join("labels.json"))?);
+    let encoder = Encoder::load(
+        &config.model_dir.join("tokenizer.json"),
+        spec.max_length,
+        spec.input.clone(),
+    )?;
+    let model = Model::load(
+        environment,
+        &config.model_dir.join("model.onnx"),
+        spec.clone(),
+        config.threads,
+    )?;
+    Ok((encoder, model, spec))
+}
+
 /// The loaded model behind its batching queue. Cheap to share behind an `Arc`.
 pub struct Nlu {
     encoder: Encoder,
-    batcher: Batcher,
+    batcher: Batcher<Model>,
     spec: Arc<ModelSpec>,
     max_text_bytes: usize,
 }
@@ -73,15 +95,7 @@ pub struct Nlu {
 impl Nlu {
     /// Loads tokenizer, labels and model, and starts the inference thread.
     pub fn load(config: &NluConfig) -> Result<Self, NluError> {
-        let environment = runtime::environment(config.onnxruntime_lib.as_deref())?;
-        let spec = Arc::new(ModelSpec::load(&config.model_dir.join("labels.json"))?);
-        let encoder = Encoder::load(&config.model_dir.join("tokenizer.json"), spec.max_length)?;
-        let model = Model::load(
-            environment,
-            &config.model_dir.join("model.onnx"),
-            spec.clone(),
-            config.threads,
-        )?;
+        let (encoder, model, spec) = load_parts(config)?;
         let batcher = Batcher::spawn(model, config.batch.clone());
         Ok(Self {
             encoder,
@@ -91,14 +105,15 @@ impl Nlu {
         })
     }
 
-    /// Scores one utterance. Fails fast with [`NluError::Overloaded`] when the queue is full.
-    pub async fn score(&self, text: &str) -> Result<Scores, NluError> {
+    /// Scores one utterance, read after `context` (the bot's previous turn) when the model
+    /// reads context. Fails fast with [`NluError::Overloaded`] when the queue is full.
+    pub async fn score(&self, text: &str, context: Option<&str>) -> Result<Scores, NluError> {
         if text.len() > self.max_text_bytes {
             return Err(NluError::TooLong {
                 limit: self.max_text_bytes,
             });
         }
-        let ids = self.encoder.encode(text)?;
+        let ids = self.encoder.encode(text, context)?;
         self.batcher
             .submit(ids)?
             .await
@@ -113,6 +128,16 @@ impl Nlu {
     /// Labels and version of the loaded model.
     pub fn spec(&self) -> &ModelSpec {
         &self.spec
+    }
+
+    /// Whether the inference thread is running; health is `NOT_SERVING` once it is not.
+    pub fn is_alive(&self) -> bool {
+        self.batcher.is_alive()
+    }
+
+    /// Resolves once the inference thread has stopped.
+    pub async fn stopped(&self) {
+        self.batcher.stopped().await;
     }
 
     /// Requests waiting for the inference thread.

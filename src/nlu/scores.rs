@@ -24,10 +24,47 @@ pub struct Scores {
     /// Emotions above their threshold, strongest first, at most [`Scores::MAX_EMOTIONS`].
     pub top_emotions: Vec<EmotionScore>,
     pub frustration: f32,
+    /// Unhappy with the service at this turn (read with the bot's previous turn); 0 for models
+    /// without the head.
+    pub dissatisfaction: f32,
+    /// Every intent of the model with its probability, in the model's order.
+    pub intents: Vec<IntentScore>,
+}
+
+/// An explicit request the model recognises ("person", "voice", "sms", …) and its probability.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IntentScore {
+    pub intent: Arc<str>,
+    pub probability: f32,
+    /// At or above the intent's tuned threshold.
+    pub detected: bool,
 }
 
 impl Scores {
     pub const MAX_EMOTIONS: usize = 5;
+
+    /// The named intent, if the model has it.
+    pub fn intent(&self, name: &str) -> Option<&IntentScore> {
+        self.intents.iter().find(|i| &*i.intent == name)
+    }
+
+    /// Every intent with its probability, flagged at its threshold.
+    pub fn score_intents(
+        labels: &[Arc<str>],
+        thresholds: &[f32],
+        probs: &[f32],
+    ) -> Vec<IntentScore> {
+        labels
+            .iter()
+            .zip(thresholds)
+            .zip(probs)
+            .map(|((intent, threshold), p)| IntentScore {
+                intent: intent.clone(),
+                probability: *p,
+                detected: *p >= *threshold,
+            })
+            .collect()
+    }
 
     /// Keeps the emotions at or above their threshold, strongest first.
     pub fn pick_emotions(

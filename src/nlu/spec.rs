@@ -15,6 +15,40 @@ pub struct ModelSpec {
     pub sentiment: SentimentHead,
     pub emotions: EmotionHead,
     pub frustration: FrustrationHead,
+    /// Models before the dialogue retrain have no dissatisfaction head.
+    #[serde(default)]
+    pub dissatisfaction: Option<ThresholdHead>,
+    /// Models before the intent retrain have no intent heads.
+    #[serde(default)]
+    pub intents: Option<IntentHead>,
+    /// How the context (the bot's previous turn) joins the customer's turn; absent for models
+    /// that read the customer's turn alone.
+    #[serde(default)]
+    pub input: Option<InputSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ThresholdHead {
+    pub output: String,
+    pub threshold: f32,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IntentHead {
+    pub output: String,
+    pub labels: Vec<Arc<str>>,
+    /// One decision threshold per intent, tuned on the paraphrase dev split.
+    pub thresholds: Vec<f32>,
+}
+
+/// `[CLS] text [SEP] context [SEP]`: the customer's word pieces (at most `text_tokens`), then the
+/// last `context_tokens` word pieces of the context with token type 1.
+#[derive(Debug, Clone, Deserialize)]
+pub struct InputSpec {
+    pub text_tokens: usize,
+    pub context_tokens: usize,
+    /// Name of the graph's token-type input.
+    pub token_type_ids: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +92,11 @@ impl ModelSpec {
         }
         if self.emotions.labels.len() != self.emotions.thresholds.len() {
             return Err("emotion labels and thresholds differ in length".into());
+        }
+        if let Some(intents) = &self.intents
+            && intents.labels.len() != intents.thresholds.len()
+        {
+            return Err("intent labels and thresholds differ in length".into());
         }
         Ok(())
     }

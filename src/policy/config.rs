@@ -11,25 +11,19 @@ use crate::conversation::Channel;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicyConfig {
-    /// Smoothed frustration at which a conversation turns hot.
-    pub enter_frustration: f32,
-    /// A hot conversation cools down only below this (hysteresis: exit < enter).
-    pub exit_frustration: f32,
-    /// Customer turns a conversation must stay hot before it escalates.
-    pub sustained_turns: u32,
-    /// Rise of turn frustration per customer turn that counts as a spike...
-    pub spike_slope: f32,
-    /// ...when the newest turn's frustration is at least this.
-    pub spike_min_frustration: f32,
-    /// Smoothed frustration from which an escalation is urgent.
+    /// Escalate when the conversation's escalation risk reaches this (the operating point).
+    /// Unset: the risk model's own, chosen on dev for a 10% false-escalation rate.
+    pub escalate_risk: Option<f32>,
+    /// A single turn escalates on its own only at this frustration or above...
     pub urgent_frustration: f32,
-    /// Bot fallbacks in a row that, with a negative customer turn, escalate.
-    pub fallback_streak: u32,
-    /// Whether a repeated customer turn with negative sentiment escalates.
-    pub escalate_on_repetition: bool,
+    /// ...and rising at least this much per customer turn.
+    pub spike_slope: f32,
+    /// Risk at which a complaint on a text channel moves to a live channel. Unset: three
+    /// quarters of the escalation operating point.
+    pub switch_risk: Option<f32>,
     /// Connection-trouble cues on a voice or video line before moving to text.
     pub connection_trouble_turns: u32,
-    /// Complaint cues on a text channel that, with a negative turn, make a complaint "grow".
+    /// Complaint cues on a text channel before a complaint can "grow" into a channel switch.
     pub complaint_turns: u32,
     /// No rule-driven signal within this long of the previous one (explicit requests excepted).
     pub cooldown_ms: u64,
@@ -44,16 +38,12 @@ pub struct PolicyConfig {
 impl Default for PolicyConfig {
     fn default() -> Self {
         Self {
-            enter_frustration: 0.6,
-            exit_frustration: 0.4,
-            sustained_turns: 2,
+            escalate_risk: None,
+            urgent_frustration: 0.9,
             spike_slope: 0.25,
-            spike_min_frustration: 0.6,
-            urgent_frustration: 0.85,
-            fallback_streak: 2,
-            escalate_on_repetition: true,
+            switch_risk: None,
             connection_trouble_turns: 2,
-            complaint_turns: 2,
+            complaint_turns: 1,
             cooldown_ms: 120_000,
             one_shot_escalation: true,
             complaint_channels: vec![Channel::Voice, Channel::Callback, Channel::Video],
@@ -64,15 +54,27 @@ impl Default for PolicyConfig {
 
 impl PolicyConfig {
     pub fn validate(&self) -> Result<(), String> {
-        if !(0.0..=1.0).contains(&self.enter_frustration)
-            || self.exit_frustration > self.enter_frustration
-        {
-            return Err(format!(
-                "need 0 <= exit_frustration ({}) <= enter_frustration ({}) <= 1",
-                self.exit_frustration, self.enter_frustration
-            ));
-        }
+        let unit = |name: &str, value: Option<f32>| match value {
+            Some(v) if !(0.0..=1.0).contains(&v) => {
+                Err(format!("{name} ({v}) must be within 0..1"))
+            }
+            _ => Ok(()),
+        };
+        unit("escalate_risk", self.escalate_risk)?;
+        unit("switch_risk", self.switch_risk)?;
+        unit("urgent_frustration", Some(self.urgent_frustration))?;
         Ok(())
+    }
+
+    /// The escalation operating point: the tenant's, else the risk model's.
+    pub fn escalation_point(&self, model_default: f32) -> f32 {
+        self.escalate_risk.unwrap_or(model_default)
+    }
+
+    /// The risk at which a growing complaint switches channel.
+    pub fn switch_point(&self, model_default: f32) -> f32 {
+        self.switch_risk
+            .unwrap_or(0.75 * self.escalation_point(model_default))
     }
 }
 
@@ -122,22 +124,22 @@ mod tests {
 
     #[test]
     fn tenant_overrides_replace_only_their_keys() {
-        let base: toml::Table =
-            toml::from_str("enter_frustration = 0.7\ncooldown_ms = 1000").unwrap();
-        let acme: toml::Table = toml::from_str("cooldown_ms = 5").unwrap();
+        let base: toml::Table = toml::from_str("escalate_risk = 0.4\ncooldown_ms = 1000").unwrap();
+        let acme: toml::Table = toml::from_str("cooldown_ms = 5\nescalate_risk = 0.6").unwrap();
         let book =
             PolicyBook::from_tables(base, &HashMap::from([("acme".to_string(), acme)])).unwrap();
         assert_eq!(book.for_tenant("acme").cooldown_ms, 5);
-        assert_eq!(book.for_tenant("acme").enter_frustration, 0.7);
+        assert_eq!(book.for_tenant("acme").escalation_point(0.3), 0.6);
+        assert_eq!(book.for_tenant("other").escalation_point(0.3), 0.4);
         assert_eq!(book.for_tenant("other").cooldown_ms, 1000);
+        assert_eq!(PolicyConfig::default().escalation_point(0.3), 0.3);
     }
 
     #[test]
-    fn rejects_exit_above_enter_and_unknown_keys() {
-        let bad: toml::Table =
-            toml::from_str("enter_frustration = 0.3\nexit_frustration = 0.5").unwrap();
+    fn rejects_out_of_range_points_and_unknown_keys() {
+        let bad: toml::Table = toml::from_str("escalate_risk = 1.5").unwrap();
         assert!(PolicyBook::from_tables(bad, &HashMap::new()).is_err());
-        let typo: toml::Table = toml::from_str("enter_frustraton = 0.3").unwrap();
+        let typo: toml::Table = toml::from_str("escalate_rsk = 0.3").unwrap();
         assert!(PolicyBook::from_tables(typo, &HashMap::new()).is_err());
     }
 }

@@ -22,6 +22,9 @@ pub enum Priority {
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     ExplicitHumanRequest,
+    /// The conversation's escalation risk reached the operating point; the reasons after it
+    /// name what drove it.
+    EscalationRisk,
     SustainedFrustration,
     FrustrationSpike,
     Repetition,
@@ -36,6 +39,7 @@ impl Reason {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ExplicitHumanRequest => "explicit_human_request",
+            Self::EscalationRisk => "escalation_risk",
             Self::SustainedFrustration => "sustained_frustration",
             Self::FrustrationSpike => "frustration_spike",
             Self::Repetition => "repetition",
@@ -69,13 +73,9 @@ pub struct Decision {
     pub explanation: String,
 }
 
-/// The policy's memory of one conversation: hysteresis, latch, cooldown.
+/// The policy's memory of one conversation: latch, cooldown, channels proposed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyMemory {
-    /// Frustration went above the enter level and has not yet fallen below the exit level.
-    pub hot: bool,
-    /// Customer turns since the conversation turned hot, this one included.
-    pub hot_turns: u32,
     /// An escalation fired (the one-shot latch).
     pub escalated: bool,
     pub last_signal_ms: Option<u64>,

@@ -1,11 +1,17 @@
-//! The rules. Explicit requests (a person, a channel) fire at once; score-driven rules respect
-//! hysteresis, the cooldown and the one-shot escalation latch.
+//! The rules. Explicit requests (a person, a channel) fire at once. Otherwise a conversation
+//! escalates when its escalation risk reaches the tenant's operating point, or on a single turn
+//! only at urgent frustration; score-driven rules stay silent on turns in a language the model
+//! was not trained on, respect the cooldown and the one-shot escalation latch.
 
 use super::explain::explain;
 use super::{Decision, PolicyConfig, PolicyMemory, Priority, Reason, SignalKind};
 use crate::conversation::{Channel, ConversationState, CueKind, TurnFacts};
 
+/// Risk this far above the operating point makes an escalation urgent.
+const URGENT_MARGIN: f32 = 0.3;
+
 /// Decides on the newest customer turn and updates the policy's memory of the conversation.
+/// `facts.risk` must already hold the risk model's reading.
 pub fn evaluate(
     memory: &mut PolicyMemory,
     state: &ConversationState,
@@ -13,14 +19,13 @@ pub fn evaluate(
     config: &PolicyConfig,
     now_ms: u64,
 ) -> Vec<Decision> {
-    update_hysteresis(memory, facts.conversation_frustration, config);
     let cooling_down = memory
         .last_signal_ms
         .is_some_and(|last| now_ms.saturating_sub(last) < config.cooldown_ms);
 
     let mut decisions = Vec::new();
     if !(config.one_shot_escalation && memory.escalated) {
-        decisions.extend(escalation(memory, facts, config, cooling_down));
+        decisions.extend(escalation(facts, config, cooling_down));
     }
     decisions.extend(channel_switch(memory, state, facts, config, cooling_down));
 
@@ -34,66 +39,61 @@ pub fn evaluate(
     decisions
 }
 
-fn update_hysteresis(memory: &mut PolicyMemory, frustration: f32, config: &PolicyConfig) {
-    if memory.hot && frustration < config.exit_frustration {
-        memory.hot = false;
-        memory.hot_turns = 0;
-    } else if memory.hot || frustration >= config.enter_frustration {
-        memory.hot = true;
-        memory.hot_turns += 1;
+/// What drove a risk escalation, as reasons routers can filter on.
+fn driver_reasons(facts: &TurnFacts) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    for driver in &facts.risk.drivers {
+        let reason = match driver.feature {
+            "repeated" | "repetitions" => Reason::Repetition,
+            "bot_fallback_streak" => Reason::BotFallbackStreak,
+            "frustration_slope" => Reason::FrustrationSpike,
+            "person_request" => Reason::ExplicitHumanRequest,
+            "complaint" => Reason::ComplaintGrowing,
+            _ => Reason::SustainedFrustration,
+        };
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
     }
+    reasons
 }
 
-fn escalation(
-    memory: &PolicyMemory,
-    facts: &TurnFacts,
-    config: &PolicyConfig,
-    cooling_down: bool,
-) -> Option<Decision> {
-    let mut reasons = Vec::new();
-    if facts.has_cue(CueKind::HumanRequest) {
-        reasons.push(Reason::ExplicitHumanRequest);
-    } else if cooling_down {
+fn escalation(facts: &TurnFacts, config: &PolicyConfig, cooling_down: bool) -> Option<Decision> {
+    let point = config.escalation_point(facts.risk.operating_point);
+    let scores_trusted = !facts.language.low_reliability;
+    let (reasons, rule_id, priority) = if facts.has_cue(CueKind::HumanRequest) {
+        (
+            vec![Reason::ExplicitHumanRequest],
+            "escalate.explicit-human-request",
+            Priority::High,
+        )
+    } else if cooling_down || !scores_trusted {
         return None;
-    }
-    if memory.hot && memory.hot_turns >= config.sustained_turns {
-        reasons.push(Reason::SustainedFrustration);
-    }
-    if facts.slope >= config.spike_slope && facts.scores.frustration >= config.spike_min_frustration
+    } else if facts.risk.value >= point {
+        let mut reasons = vec![Reason::EscalationRisk];
+        reasons.extend(driver_reasons(facts));
+        let priority = if facts.risk.value >= (point + URGENT_MARGIN).min(0.95) {
+            Priority::Urgent
+        } else {
+            Priority::Normal
+        };
+        (reasons, "escalate.risk", priority)
+    } else if facts.scores.frustration >= config.urgent_frustration
+        && facts.slope >= config.spike_slope
     {
-        reasons.push(Reason::FrustrationSpike);
-    }
-    if config.escalate_on_repetition && facts.negative && facts.has_cue(CueKind::Repetition) {
-        reasons.push(Reason::Repetition);
-    }
-    if facts.negative
-        && config.fallback_streak > 0
-        && facts.bot_fallback_streak >= config.fallback_streak
-    {
-        reasons.push(Reason::BotFallbackStreak);
-    }
-    let first = *reasons.first()?;
-    let priority = if facts.conversation_frustration >= config.urgent_frustration {
-        Priority::Urgent
-    } else if first == Reason::ExplicitHumanRequest
-        || reasons.len() > 1
-        || first == Reason::FrustrationSpike
-    {
-        Priority::High
+        (
+            vec![Reason::FrustrationSpike],
+            "escalate.urgent-spike",
+            Priority::Urgent,
+        )
     } else {
-        Priority::Normal
+        return None;
     };
     Some(Decision {
         kind: SignalKind::Escalate,
         priority,
-        rule_id: match first {
-            Reason::ExplicitHumanRequest => "escalate.explicit-human-request",
-            Reason::SustainedFrustration => "escalate.sustained-frustration",
-            Reason::FrustrationSpike => "escalate.frustration-spike",
-            Reason::Repetition => "escalate.repetition-negative",
-            _ => "escalate.bot-fallback-negative",
-        },
-        explanation: explain(&reasons, facts, memory, config, None),
+        rule_id,
+        explanation: explain(&reasons, facts, config, None),
         reasons,
         target_channel: None,
     })
@@ -114,13 +114,7 @@ fn channel_switch(
     let switch = |reasons: Vec<Reason>, rule_id, priority, target: Channel| Decision {
         kind: SignalKind::SwitchChannel,
         priority,
-        explanation: explain(
-            &reasons,
-            facts,
-            memory,
-            config,
-            Some((state.channel, target)),
-        ),
+        explanation: explain(&reasons, facts, config, Some((state.channel, target))),
         reasons,
         rule_id,
         target_channel: Some(target),
@@ -161,8 +155,9 @@ fn channel_switch(
         }
     }
 
-    let complaint_growing = (memory.hot && facts.trend == crate::conversation::Trend::Rising)
-        || (facts.negative && state.complaints >= config.complaint_turns);
+    let complaint_growing = state.complaints >= config.complaint_turns
+        && !facts.language.low_reliability
+        && facts.risk.value >= config.switch_point(facts.risk.operating_point);
     if state.channel.is_text() && complaint_growing && !cooling_down {
         if let Some(&target) = config.complaint_channels.iter().find(|c| available(c)) {
             return Some(switch(

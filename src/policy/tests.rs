@@ -4,7 +4,21 @@ use super::*;
 use crate::conversation::{Channel, ConversationState, Speaker, StateConfig, TurnInput};
 use crate::nlu::{Scores, Sentiment};
 
+/// A small risk model: dissatisfaction (turn and smoothed), repetition and bot fallbacks.
+fn risk_model() -> RiskModel {
+    RiskModel::from_json(
+        r#"{"version": "test", "bias": -4.0, "operating_point": 0.5, "terms": [
+            {"feature": "dissatisfaction", "weight": 3.0, "mean": 0.1},
+            {"feature": "dissatisfaction_smoothed", "weight": 3.0, "mean": 0.1},
+            {"feature": "repeated", "weight": 1.5, "mean": 0.05},
+            {"feature": "bot_fallback_streak", "weight": 1.0, "mean": 0.1}]}"#,
+    )
+    .unwrap()
+}
+
 struct Scenario {
+    risk: RiskModel,
+    language: Option<String>,
     state: ConversationState,
     memory: PolicyMemory,
     policy: PolicyConfig,
@@ -17,6 +31,8 @@ struct Scenario {
 impl Scenario {
     fn on(channel: Channel, available: &[Channel]) -> Self {
         Self {
+            risk: risk_model(),
+            language: None,
             state: ConversationState::new(channel),
             memory: PolicyMemory::default(),
             policy: PolicyConfig::default(),
@@ -39,10 +55,12 @@ impl Scenario {
             intent_confidence: None,
             fallback,
             available_channels: self.available.clone(),
+            language: self.language.clone(),
         }
     }
 
-    /// A customer turn with the given frustration; negative sentiment follows frustration.
+    /// A customer turn at the given level: frustration and dissatisfaction both; negative
+    /// sentiment follows. The risk is assessed as the pipeline does.
     fn customer(&mut self, text: &str, frustration: f32) -> Vec<Decision> {
         let turn = self.turn(Speaker::Customer, text, false);
         let negative = if frustration >= 0.5 { 0.8 } else { 0.1 };
@@ -54,10 +72,13 @@ impl Scenario {
             },
             top_emotions: Vec::new(),
             frustration,
+            dissatisfaction: frustration,
+            intents: Vec::new(),
         };
-        let facts = self
+        let mut facts = self
             .state
             .apply_customer_turn(&turn, scores, &StateConfig::default());
+        facts.risk = self.risk.assess(&facts.features);
         evaluate(
             &mut self.memory,
             &self.state,
@@ -93,58 +114,79 @@ fn an_explicit_request_for_a_person_escalates_at_once_and_only_once() {
 }
 
 #[test]
-fn sustained_frustration_escalates_after_the_configured_turns_with_hysteresis() {
+fn the_risk_crossing_the_operating_point_escalates_and_names_its_drivers() {
     let mut chat = Scenario::on(Channel::Chat, &[Channel::Chat]);
-    chat.policy.sustained_turns = 3;
-    assert!(chat.customer("my order is late", 0.7).is_empty());
-    // Between exit (0.4) and enter (0.6): still hot.
-    assert!(chat.customer("still waiting", 0.5).is_empty());
-    assert!(chat.memory.hot);
-    let fired = chat.customer("nobody tells me anything", 0.62);
-    assert_eq!(rules(&fired), ["escalate.sustained-frustration"]);
+    assert!(chat.customer("my order is late", 0.3).is_empty());
+    let fired = chat.customer("still waiting, nobody tells me anything", 0.8);
+    assert_eq!(rules(&fired), ["escalate.risk"]);
+    assert_eq!(fired[0].reasons[0], Reason::EscalationRisk);
     assert_eq!(fired[0].priority, Priority::Normal);
-}
-
-#[test]
-fn cooling_below_the_exit_level_resets_the_hot_streak() {
-    let mut chat = Scenario::on(Channel::Chat, &[Channel::Chat]);
-    chat.policy.sustained_turns = 2;
-    chat.customer("late again", 0.7);
-    chat.customer("fine, thanks, that helps", 0.0);
-    assert!(!chat.memory.hot);
     assert!(
-        chat.customer("wait, it's wrong again", 0.8).is_empty(),
-        "one hot turn is not sustained"
+        fired[0].explanation.starts_with("Escalation risk 0.5")
+            && fired[0].explanation.contains("driven by dissatisfaction"),
+        "{}",
+        fired[0].explanation
     );
 }
 
 #[test]
-fn a_steep_rise_escalates_with_high_priority() {
-    let mut chat = Scenario::on(Channel::Chat, &[Channel::Chat]);
-    chat.policy.sustained_turns = 5;
-    chat.customer("hi, a question about my bill", 0.05);
-    chat.customer("that is not what I asked", 0.35);
-    let fired = chat.customer("are you kidding me, this is wrong", 0.9);
-    assert_eq!(rules(&fired), ["escalate.frustration-spike"]);
-    assert_eq!(fired[0].priority, Priority::High);
+fn a_tenant_operating_point_replaces_the_models() {
+    let mut strict = Scenario::on(Channel::Chat, &[Channel::Chat]);
+    strict.policy.escalate_risk = Some(0.9);
+    strict.customer("my order is late", 0.3);
+    assert!(strict.customer("still waiting", 0.8).is_empty());
+    let mut eager = Scenario::on(Channel::Chat, &[Channel::Chat]);
+    eager.policy.escalate_risk = Some(0.05);
+    assert_eq!(
+        rules(&eager.customer("my order is late", 0.3)),
+        ["escalate.risk"]
+    );
 }
 
 #[test]
-fn a_negative_repetition_or_a_bot_fallback_streak_escalates() {
+fn a_single_spike_alone_escalates_only_at_urgent_levels() {
     let mut chat = Scenario::on(Channel::Chat, &[Channel::Chat]);
-    chat.policy.sustained_turns = 9;
-    chat.customer("I need to change my delivery address", 0.3);
-    chat.bot("Here are our opening hours", false);
-    let fired = chat.customer("I need to change my delivery address!", 0.55);
-    assert_eq!(fired[0].reasons, [Reason::Repetition]);
+    chat.policy.escalate_risk = Some(0.999);
+    chat.customer("hi, a question about my bill", 0.05);
+    chat.customer("that is not what I asked", 0.35);
+    assert!(
+        chat.customer("are you kidding me, this is wrong", 0.8)
+            .is_empty(),
+        "steep but not urgent"
+    );
+    let fired = chat.customer("THIS IS A DISGRACE", 0.97);
+    assert_eq!(rules(&fired), ["escalate.urgent-spike"]);
+    assert_eq!(fired[0].priority, Priority::Urgent);
+}
 
+#[test]
+fn scores_in_a_language_the_model_was_not_trained_on_do_not_escalate_alone() {
+    let mut german = Scenario::on(Channel::Chat, &[Channel::Chat]);
+    german.language = Some("de".into());
+    german.customer("Meine Bestellung ist wieder zu spät", 0.8);
+    assert!(german.customer("Das ist eine Frechheit", 0.95).is_empty());
+    let fired = german.customer("Ich möchte mit einem Mitarbeiter sprechen", 0.5);
+    assert_eq!(rules(&fired), ["escalate.explicit-human-request"]);
+}
+
+#[test]
+fn repetition_and_bot_fallbacks_drive_the_risk_and_show_in_the_reasons() {
     let mut chat = Scenario::on(Channel::Chat, &[Channel::Chat]);
-    chat.policy.sustained_turns = 9;
-    chat.customer("refund for order 5531", 0.2);
+    chat.customer("I need to change my delivery address", 0.3);
     chat.bot("Sorry, I didn't get that", true);
     chat.bot("Could you rephrase?", true);
-    let fired = chat.customer("why is this so hard", 0.55);
-    assert_eq!(rules(&fired), ["escalate.bot-fallback-negative"]);
+    let fired = chat.customer("I need to change my delivery address!", 0.5);
+    assert_eq!(rules(&fired), ["escalate.risk"]);
+    assert!(
+        fired[0].reasons.contains(&Reason::BotFallbackStreak),
+        "{:?}",
+        fired[0].reasons
+    );
+    assert!(
+        fired[0].reasons.contains(&Reason::Repetition),
+        "{:?}",
+        fired[0].reasons
+    );
 }
 
 #[test]
@@ -172,11 +214,11 @@ fn a_failing_voice_line_moves_to_text_keeping_the_conversation() {
         &[Channel::Voice, Channel::Sms, Channel::Chat],
     );
     assert!(voice.customer("sorry, you're breaking up", 0.3).is_empty());
-    let fired = voice.customer("hello? can you hear me?", 0.4);
+    let fired = voice.customer("hello? can you hear me?", 0.3);
     assert_eq!(rules(&fired), ["switch.connection-trouble"]);
     assert_eq!(fired[0].target_channel, Some(Channel::Chat));
     assert!(
-        voice.customer("you're breaking up again", 0.4).is_empty(),
+        voice.customer("you're breaking up again", 0.3).is_empty(),
         "chat already proposed; SMS is in cooldown"
     );
 }
@@ -184,20 +226,11 @@ fn a_failing_voice_line_moves_to_text_keeping_the_conversation() {
 #[test]
 fn a_growing_complaint_on_chat_moves_to_voice_alongside_the_escalation() {
     let mut chat = Scenario::on(Channel::Chat, &[Channel::Chat, Channel::Voice]);
-    chat.policy.sustained_turns = 1;
     chat.customer("my package never arrived", 0.3);
-    assert!(chat.customer("this is ridiculous", 0.55).is_empty());
+    assert!(chat.customer("this is ridiculous", 0.6).is_empty());
     let fired = chat.customer("this is unacceptable, worst service ever", 0.95);
-    assert_eq!(
-        rules(&fired),
-        ["escalate.sustained-frustration", "switch.complaint-growing"]
-    );
+    assert_eq!(rules(&fired), ["escalate.risk", "switch.complaint-growing"]);
     assert_eq!(fired[1].target_channel, Some(Channel::Voice));
-    assert_eq!(
-        fired[0].priority,
-        Priority::High,
-        "sustained and spiking: two reasons"
-    );
 }
 
 #[test]
@@ -207,17 +240,16 @@ fn the_cooldown_holds_back_score_driven_signals_but_not_explicit_requests() {
         &[Channel::Chat, Channel::Email, Channel::Voice],
     );
     chat.policy.one_shot_escalation = false;
-    chat.policy.sustained_turns = 1;
     assert_eq!(
-        rules(&chat.customer("this is taking forever", 0.7)),
-        ["escalate.sustained-frustration"]
+        rules(&chat.customer("this is taking forever", 0.8)),
+        ["escalate.risk"]
     );
     assert!(
-        chat.customer("still nothing", 0.7).is_empty(),
+        chat.customer("still nothing", 0.8).is_empty(),
         "within the cooldown"
     );
     assert_eq!(
-        rules(&chat.customer("email me the details", 0.7)),
+        rules(&chat.customer("email me the details", 0.8)),
         ["switch.channel-requested"]
     );
 }

@@ -51,10 +51,11 @@ impl Log {
             .map_or(self.next_sequence, |s| s.sequence)
     }
 
-    /// Buffered signals from `from` on, and a gap if some of them are gone.
+    /// Buffered signals from `from` on, and a gap if some of them are gone. Sequences start
+    /// at 1, so asking from 0 on a fresh log misses nothing.
     fn since(&self, from: u64) -> (VecDeque<Arc<Signal>>, Option<HubEvent>) {
         let oldest = self.oldest_sequence();
-        let gap = (from < oldest).then_some(HubEvent::Gap {
+        let gap = (from.max(1) < oldest).then_some(HubEvent::Gap {
             requested_from: from,
             oldest_available: oldest,
         });
@@ -225,6 +226,8 @@ mod tests {
                 consecutive_negative: 0,
                 bot_fallback_streak: 0,
                 cues: Vec::new(),
+                turn_dissatisfaction: 0.0,
+                risk: Default::default(),
             },
             current_channel: Channel::Chat,
             target_channel: None,
@@ -292,6 +295,27 @@ mod tests {
         );
         assert_eq!(sequence(subscription.next().await), 2);
         assert_eq!(sequence(subscription.next().await), 3);
+    }
+
+    #[tokio::test]
+    async fn replaying_from_zero_reports_a_gap_only_when_signals_were_evicted() {
+        let hub = Arc::new(SignalHub::new(2, Vec::new()));
+        let mut fresh = hub.subscribe(SignalFilter::default(), Some(0));
+        hub.publish(signal("1", "t", Priority::High));
+        assert_eq!(sequence(fresh.next().await), 1);
+        let mut all_held = hub.subscribe(SignalFilter::default(), Some(0));
+        assert_eq!(sequence(all_held.next().await), 1);
+        for id in ["2", "3"] {
+            hub.publish(signal(id, "t", Priority::High));
+        }
+        let mut evicted = hub.subscribe(SignalFilter::default(), Some(0));
+        assert_eq!(
+            evicted.next().await,
+            Some(HubEvent::Gap {
+                requested_from: 0,
+                oldest_available: 2
+            })
+        );
     }
 
     #[tokio::test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{Handoff, build_handoff};
-use crate::conversation::{Channel, ConversationState, Cue, TurnFacts};
+use crate::conversation::{Channel, ConversationState, Cue, Risk, TurnFacts};
 use crate::policy::{Decision, Priority, Reason, SignalKind};
 
 /// The facts a rule fired on.
@@ -19,6 +19,9 @@ pub struct Evidence {
     pub consecutive_negative: u32,
     pub bot_fallback_streak: u32,
     pub cues: Vec<Cue>,
+    pub turn_dissatisfaction: f32,
+    /// The risk model's reading at this turn, with the operating point in force.
+    pub risk: Risk,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,6 +86,8 @@ impl Signal {
                 consecutive_negative: facts.consecutive_negative,
                 bot_fallback_streak: facts.bot_fallback_streak,
                 cues: facts.cues.clone(),
+                turn_dissatisfaction: facts.scores.dissatisfaction,
+                risk: facts.risk.clone(),
             },
             current_channel: state.channel,
             target_channel: decision.target_channel,

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use rapport::auth::{Authenticator, Security};
 use rapport::config::Config;
 use rapport::nlu::Nlu;
 use rapport::pipeline::Pipeline;
@@ -19,6 +20,8 @@ pub struct Server {
     pub pipeline: Arc<Pipeline>,
     pub shutdown: CancellationToken,
     pub stopped: tokio::task::JoinHandle<()>,
+    /// The live token book, to reload in tests.
+    pub auth: Arc<Authenticator>,
 }
 
 impl Server {
@@ -26,17 +29,28 @@ impl Server {
         Self::start_with(Config::default()).await
     }
 
-    pub async fn start_with(config: Config) -> Self {
+    /// A server with `config`'s `[auth]`, `[server.tls]` and quotas, on a loopback port
+    /// (`[server] listen` is replaced by it). The url is `https://` with TLS.
+    pub async fn start_with(mut config: Config) -> Self {
         let nlu = Nlu::load(&config.nlu).expect("the model in models/ loads");
         let pipeline = Arc::new(Pipeline::new(Arc::new(nlu), &config).unwrap());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        config.server.listen = listener.local_addr().unwrap();
+        let security = Security::from_config(&config).expect("valid [auth] and [server.tls]");
+        let auth = security.auth.clone();
+        let scheme = if config.server.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let url = format!("{scheme}://{}", config.server.listen);
         let shutdown = CancellationToken::new();
-        let serving = rapport::api::serve(
+        let serving = rapport::api::serve_with(
             listener,
             pipeline.clone(),
             shutdown.clone(),
             config.server.max_in_flight_per_stream,
+            security,
         );
         let stopped = tokio::spawn(async move { serving.await.unwrap() });
         Self {
@@ -44,6 +58,7 @@ impl Server {
             pipeline,
             shutdown,
             stopped,
+            auth,
         }
     }
 
@@ -74,18 +89,22 @@ impl Server {
 
     /// Opens a Converse stream.
     pub async fn converse(&self) -> Conversation {
+        self.converse_as(None).await.unwrap()
+    }
+
+    /// Opens a Converse stream with `token` as its bearer token, if any.
+    pub async fn converse_as(&self, token: Option<&str>) -> Result<Conversation, tonic::Status> {
         let (requests, receiver) = mpsc::channel(64);
         let responses = self
             .client()
             .await
-            .converse(ReceiverStream::new(receiver))
-            .await
-            .unwrap()
+            .converse(bearer(ReceiverStream::new(receiver), token))
+            .await?
             .into_inner();
-        Conversation {
+        Ok(Conversation {
             requests,
             responses,
-        }
+        })
     }
 }
 
@@ -122,6 +141,16 @@ impl Conversation {
         self.send(turn).await;
         self.next().await
     }
+}
+
+/// `message` as a request carrying `authorization: Bearer <token>`, if a token is given.
+pub fn bearer<T>(message: T, token: Option<&str>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Some(token) = token {
+        let value = format!("Bearer {token}").parse().unwrap();
+        request.metadata_mut().insert("authorization", value);
+    }
+    request
 }
 
 /// A turn on `channel`, with voice, chat and SMS available.

@@ -2,6 +2,8 @@
 //! [`allowed_tenants`] returns [`TenantFilter::All`] while rapport has no `[auth]`; with
 //! auth, it is where a `?token=` or cookie is checked and mapped to the token's tenants.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::http::request::Parts;
 
 /// The tenants a request may see.
@@ -35,9 +37,22 @@ impl TenantFilter {
     }
 }
 
-/// The tenants this request may see: all, while authentication is off.
+/// Set at start when `[auth]` requires tokens: the page has no token check of its own yet, so it
+/// then shows no tenant at all rather than every tenant to anyone who reaches the admin port.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Closes the page to every tenant (see [`CLOSED`]).
+pub fn close_to_all_tenants() {
+    CLOSED.store(true, Ordering::Relaxed);
+}
+
+/// The tenants this request may see: all while authentication is off, none while it is on.
 pub fn allowed_tenants(_request: &Parts) -> TenantFilter {
-    TenantFilter::All
+    if CLOSED.load(Ordering::Relaxed) {
+        TenantFilter::Only(Vec::new())
+    } else {
+        TenantFilter::All
+    }
 }
 
 #[cfg(test)]
