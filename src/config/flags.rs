@@ -84,6 +84,11 @@ pub const FLAGS: &[Flag] = &[
         "signals.audit_file",
         "JSON-lines file of every signal",
     ),
+    flag(
+        "otlp-endpoint",
+        "tracing.otlp_endpoint",
+        "OTLP/HTTP collector for a span per turn (http://host:4318)",
+    ),
 ];
 
 #[cfg(test)]
