@@ -5,19 +5,20 @@
 //! happen in each conversation's turn order, which the caller guarantees.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::conversation::{
     Cue, Language, Speaker, StateConfig, TurnFacts, TurnInput, combine, identify, redact,
 };
-use crate::nlu::{Nlu, NluError, Scores};
+use crate::nlu::{Nlu, NluError, NluTimes, Scores};
 use crate::policy::{PolicyBook, RiskModel, evaluate};
 use crate::quota::Quotas;
 use crate::signals::{JsonlSink, LogSink, Signal, SignalHub, Sink, signal::Origin};
 use crate::store::{Conversation, ConversationKey, Store, StoreFull};
 use crate::telemetry;
+use crate::trace::{Tracer, TurnTrace};
 
 const MAX_ID_BYTES: usize = 128;
 
@@ -81,6 +82,7 @@ pub struct Pipeline {
     risk: RiskModel,
     quotas: Quotas,
     cluster: Option<Arc<Cluster>>,
+    tracer: Tracer,
 }
 
 impl Pipeline {
@@ -105,7 +107,9 @@ impl Pipeline {
             .and_then(|text| RiskModel::from_json(&text))
             .map_err(|e| format!("{}: {e}", risk_path.display()))?;
         let quotas = config.quota_book()?;
+        let tracer = Tracer::from_config(&config.tracing)?;
         Ok(Self {
+            tracer,
             risk,
             model_version: nlu.spec().model_version().into(),
             nlu,
@@ -171,6 +175,15 @@ impl Pipeline {
         Ok(self.nlu.score(text, context).await?)
     }
 
+    /// [`Pipeline::score`], and when its NLU stages ran (for tracing).
+    pub async fn score_timed(
+        &self,
+        text: &str,
+        context: Option<&str>,
+    ) -> Result<(Scores, NluTimes), PipelineError> {
+        Ok(self.nlu.score_timed(text, context).await?)
+    }
+
     /// The newest bot or agent turn of a conversation (redacted): the context of its next
     /// customer turn when the caller has not seen a fresher one.
     pub fn last_reply(&self, key: &ConversationKey) -> Option<String> {
@@ -187,6 +200,18 @@ impl Pipeline {
         turn: &TurnInput,
         scores: Option<Scores>,
     ) -> Result<TurnOutcome, PipelineError> {
+        self.apply_traced(key, turn, scores, None)
+    }
+
+    /// [`Pipeline::apply`], recording its `apply` and `publish` stages in `trace`.
+    pub fn apply_traced(
+        &self,
+        key: &ConversationKey,
+        turn: &TurnInput,
+        scores: Option<Scores>,
+        mut trace: Option<&mut TurnTrace>,
+    ) -> Result<TurnOutcome, PipelineError> {
+        let applying = Instant::now();
         let policy = self.policies.for_tenant(&key.tenant_id);
         let outcome = self.store.update(key, turn.channel, |conversation| {
             if conversation.state.has_seen(&turn.turn_id) {
@@ -197,6 +222,9 @@ impl Pipeline {
                 conversation
                     .state
                     .apply_reply_turn(turn, &self.state_config);
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.stage("apply", applying, Instant::now());
+                }
                 return Ok(TurnOutcome::Recorded);
             };
             let mut facts =
@@ -218,6 +246,7 @@ impl Pipeline {
                 model_version: &self.model_version,
                 now_ms: now_ms(),
             };
+            let publishing = Instant::now();
             let signals: Vec<Arc<Signal>> = decisions
                 .into_iter()
                 .filter_map(|decision| {
@@ -227,6 +256,10 @@ impl Pipeline {
                 .collect();
             if let Some(last) = signals.last() {
                 conversation.last_signal = Some(last.clone());
+            }
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.stage("apply", applying, publishing);
+                trace.stage("publish", publishing, Instant::now());
             }
             Ok(TurnOutcome::Assessed { facts, signals })
         })??;
@@ -312,6 +345,11 @@ impl Pipeline {
 
     pub fn nlu(&self) -> &Nlu {
         &self.nlu
+    }
+
+    /// The OTLP span exporter (`[tracing]`), off unless configured.
+    pub fn tracer(&self) -> &Tracer {
+        &self.tracer
     }
 
     /// Drops idle conversations every `period` until the pipeline is dropped.

@@ -27,6 +27,7 @@ use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
 use crate::proto::{self, converse_request, converse_response};
 use crate::store::ConversationKey;
 use crate::telemetry;
+use crate::trace::{StreamTrace, TurnTrace};
 
 pub type Responses = mpsc::Receiver<Result<proto::ConverseResponse, Status>>;
 
@@ -37,6 +38,8 @@ enum Step {
         turn: TurnInput,
         scored: Result<Option<Scores>, PipelineError>,
         started: Instant,
+        /// Stage timings, when tracing is on.
+        trace: Option<TurnTrace>,
     },
     Duplicate {
         key: ConversationKey,
@@ -58,6 +61,7 @@ pub fn spawn(
     mut inbound: Streaming<proto::ConverseRequest>,
     shutdown: CancellationToken,
     max_in_flight: usize,
+    trace: Option<StreamTrace>,
 ) -> Responses {
     // Config validation refuses 0; a stream must still never wait forever on it.
     let max_in_flight = max_in_flight.max(1);
@@ -87,7 +91,8 @@ pub fn spawn(
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
                     Some(Ok(request)) => {
                         let context = replies.context_for(&request, &pipeline);
-                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request, context));
+                        let turn_trace = trace.as_ref().map(StreamTrace::turn);
+                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request, context, turn_trace));
                     }
                     Some(Err(error)) => {
                         reading = false;
@@ -158,6 +163,7 @@ async fn prepare(
     caller: Caller,
     request: proto::ConverseRequest,
     context: Option<Arc<str>>,
+    mut trace: Option<TurnTrace>,
 ) -> Step {
     match request.kind {
         Some(converse_request::Kind::Turn(turn)) => {
@@ -198,16 +204,25 @@ async fn prepare(
             }
             let scored = match turn.speaker {
                 Speaker::Customer => pipeline
-                    .score(&turn.text, context.as_deref())
+                    .score_timed(&turn.text, context.as_deref())
                     .await
-                    .map(Some),
+                    .map(|(scores, times)| {
+                        if let Some(trace) = &mut trace {
+                            tracing_stages(trace, &times);
+                        }
+                        Some(scores)
+                    }),
                 _ => Ok(None),
             };
+            if let Some(trace) = &mut trace {
+                trace_ids(trace, &key, &turn);
+            }
             Step::Turn {
                 key,
                 turn,
                 scored,
                 started,
+                trace,
             }
         }
         Some(converse_request::Kind::End(end)) => {
@@ -237,13 +252,24 @@ fn finish(pipeline: &Pipeline, step: Step) -> proto::ConverseResponse {
             turn,
             scored,
             started,
+            mut trace,
         } => {
             let speaker = speaker_label(turn.speaker);
-            let result = scored.and_then(|scores| pipeline.apply(&key, &turn, scores));
+            let result = scored
+                .and_then(|scores| pipeline.apply_traced(&key, &turn, scores, trace.as_mut()));
             if matches!(result, Ok(TurnOutcome::Assessed { .. })) {
                 telemetry::turn_latency(started.elapsed());
             }
             telemetry::turn(speaker, outcome_label(&result));
+            if let Some(mut trace) = trace {
+                finish_trace(&mut trace, &result);
+                trace.finish(
+                    result
+                        .as_ref()
+                        .err()
+                        .map(|e| status::status(e).code().to_string()),
+                );
+            }
             (key, turn.turn_id, result)
         }
         Step::Duplicate { key, turn_id } => {
@@ -336,5 +362,42 @@ fn outcome_label(result: &Result<TurnOutcome, PipelineError>) -> &'static str {
         Ok(TurnOutcome::Recorded) => "recorded",
         Ok(TurnOutcome::Duplicate) => "duplicate",
         Err(_) => "refused",
+    }
+}
+
+/// The NLU stages of a scored turn: tokenize, wait in the queue, run the model.
+fn tracing_stages(trace: &mut TurnTrace, times: &crate::nlu::NluTimes) {
+    use opentelemetry::KeyValue;
+    trace.stage("tokenize", times.tokenize_start, times.queued);
+    trace.stage("queue_wait", times.queued, times.run.started);
+    trace.stage_with(
+        "inference",
+        times.run.started,
+        times.run.finished,
+        vec![KeyValue::new("rapport.batch_size", times.run.rows as i64)],
+    );
+}
+
+/// The ids of a traced turn (never its text).
+fn trace_ids(trace: &mut TurnTrace, key: &ConversationKey, turn: &TurnInput) {
+    use opentelemetry::KeyValue;
+    trace.attribute(KeyValue::new("rapport.tenant_id", key.tenant_id.clone()));
+    trace.attribute(KeyValue::new(
+        "rapport.conversation_id",
+        key.conversation_id.clone(),
+    ));
+    trace.attribute(KeyValue::new("rapport.turn_id", turn.turn_id.clone()));
+    trace.attribute(KeyValue::new(
+        "rapport.speaker",
+        speaker_label(turn.speaker),
+    ));
+}
+
+/// What a traced turn came to: its outcome and the signals it fired.
+fn finish_trace(trace: &mut TurnTrace, result: &Result<TurnOutcome, PipelineError>) {
+    use opentelemetry::KeyValue;
+    trace.attribute(KeyValue::new("rapport.outcome", outcome_label(result)));
+    if let Ok(TurnOutcome::Assessed { signals, .. }) = result {
+        trace.attribute(KeyValue::new("rapport.signals", signals.len() as i64));
     }
 }

@@ -53,12 +53,14 @@ impl Rapport for RapportService {
     ) -> Result<Response<Self::ConverseStream>, Status> {
         let caller = Caller::of(&self.auth, &request);
         caller.authorize("Converse", &[Scope::Converse])?;
+        let trace = self.pipeline.tracer().stream(request.metadata());
         let responses = converse::spawn(
             self.pipeline.clone(),
             caller,
             request.into_inner(),
             self.shutdown.child_token(),
             self.max_in_flight,
+            trace,
         );
         Ok(Response::new(Box::pin(ReceiverStream::new(responses))))
     }
