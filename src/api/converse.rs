@@ -5,14 +5,24 @@
 //! `max_in_flight` turns are pending; the stream is not read beyond that. A bad turn gets an
 //! error response and the stream carries on. A request that cannot be read at all (not valid
 //! protobuf, invalid UTF-8, over the size limit) ends the stream with an error status after the
-//! turns before it are answered. On shutdown the stream stops reading, answers what it already
-//! took, and ends with `UNAVAILABLE`, which stands for every turn sent after the last answer.
+//! turns before it are answered.
+//!
+//! On shutdown the stream keeps reading, so every turn a client sent gets an answer: the turns
+//! already taken are scored and answered as usual, every request read after that is answered
+//! in-band with `UNAVAILABLE` (nothing applied). The stream ends OK once the client half-closes
+//! and all is answered; a client that keeps its side open past `drain` gets the stream ended
+//! `UNAVAILABLE` after the answers to what was taken. Reading on until the client half-closes
+//! matters: a stream that ended while the client was still writing would let the connection
+//! close under those writes, and the client could see a broken pipe before the answers it had
+//! been sent.
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use futures_util::future::{self, Either};
 use futures_util::stream::FuturesOrdered;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -62,6 +72,7 @@ pub fn spawn(
     shutdown: CancellationToken,
     max_in_flight: usize,
     trace: Option<StreamTrace>,
+    drain: Duration,
 ) -> Responses {
     // Config validation refuses 0; a stream must still never wait forever on it.
     let max_in_flight = max_in_flight.max(1);
@@ -71,6 +82,8 @@ pub fn spawn(
         let mut pending = FuturesOrdered::new();
         let mut replies = Replies::default();
         let mut reading = true;
+        // Set once shutdown starts: when the stream stops waiting for the client to half-close.
+        let mut deadline: Option<Pin<Box<tokio::time::Sleep>>> = None;
         // How the stream ends when not with OK.
         let mut ending: Option<Status> = None;
         loop {
@@ -82,17 +95,24 @@ pub fn spawn(
                         break;
                     }
                 }
-                () = shutdown.cancelled(), if reading => {
+                () = shutdown.cancelled(), if reading && deadline.is_none() => {
+                    deadline = Some(Box::pin(tokio::time::sleep(drain)));
+                }
+                () = async { deadline.as_mut().expect("guarded").await }, if reading && deadline.is_some() => {
                     reading = false;
+                    tracing::debug!(?drain, "converse stream not half-closed within the drain");
                     ending = Some(Status::unavailable(
                         "the server is shutting down: turns after the last answer were not processed",
                     ));
                 }
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
+                    Some(Ok(request)) if deadline.is_some() => {
+                        pending.push_back(Either::Right(future::ready(shutting_down(request))));
+                    }
                     Some(Ok(request)) => {
                         let context = replies.context_for(&request, &pipeline);
                         let turn_trace = trace.as_ref().map(StreamTrace::turn);
-                        pending.push_back(prepare(pipeline.clone(), caller.clone(), request, context, turn_trace));
+                        pending.push_back(Either::Left(prepare(pipeline.clone(), caller.clone(), request, context, turn_trace)));
                     }
                     Some(Err(error)) => {
                         reading = false;
@@ -153,6 +173,28 @@ impl Replies {
             }
             None => None,
         }
+    }
+}
+
+/// The answer to a request read after shutdown started: `UNAVAILABLE`, nothing applied.
+fn shutting_down(request: proto::ConverseRequest) -> Step {
+    let (key, turn_id) = match request.kind {
+        Some(converse_request::Kind::Turn(turn)) => (
+            convert::key(turn.tenant_id, turn.conversation_id),
+            turn.turn_id,
+        ),
+        Some(converse_request::Kind::End(end)) => (
+            convert::key(end.tenant_id, end.conversation_id),
+            String::new(),
+        ),
+        None => (convert::key(String::new(), String::new()), String::new()),
+    };
+    Step::Refused {
+        key,
+        turn_id,
+        error: PipelineError::Unavailable(
+            "the server is shutting down: send this turn again on a new stream".into(),
+        ),
     }
 }
 

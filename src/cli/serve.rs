@@ -61,7 +61,7 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
         listener,
         pipeline,
         shutdown.clone(),
-        config.server.max_in_flight_per_stream,
+        rapport::api::StreamLimits::from_config(&config.server),
         security,
     );
     let result = tokio::select! {

@@ -49,7 +49,7 @@ impl Server {
             listener,
             pipeline.clone(),
             shutdown.clone(),
-            config.server.max_in_flight_per_stream,
+            rapport::api::StreamLimits::from_config(&config.server),
             security,
         );
         let stopped = tokio::spawn(async move { serving.await.unwrap() });
