@@ -330,6 +330,11 @@ impl Pipeline {
         &self.store
     }
 
+    /// Why the server works degraded (cluster mode, Redis unreachable), while it does.
+    pub fn degraded(&self) -> Option<&'static str> {
+        self.cluster.as_ref().and_then(|cluster| cluster.degraded())
+    }
+
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
     }
