@@ -21,8 +21,8 @@ use tonic::transport::server::TcpIncoming;
 use crate::auth::Security;
 use crate::pipeline::Pipeline;
 use crate::proto::rapport_server::RapportServer;
-pub use limits::StreamLimits;
 pub use health::DEGRADED_HEADER;
+pub use limits::StreamLimits;
 pub use service::RapportService;
 
 /// Serves on `listener`, without authentication or TLS, until `shutdown` is cancelled.

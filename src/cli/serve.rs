@@ -53,7 +53,9 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
             }
         });
     } else {
-        tracing::info!("admin listener off (server.metrics_listen = \"\"): no /metrics, no /supervisor");
+        tracing::info!(
+            "admin listener off (server.metrics_listen = \"\"): no /metrics, no /supervisor"
+        );
     }
     let drain = Duration::from_millis(config.server.drain_timeout_ms);
     let tracer = pipeline.tracer().clone();
