@@ -4,6 +4,7 @@
 //! layered over the file ([`overrides`]).
 
 pub mod flags;
+mod optional_addr;
 pub mod overrides;
 pub mod show;
 
@@ -39,6 +40,8 @@ pub struct Config {
     pub quotas: QuotaConfig,
     /// Several replicas sharing signals and conversations through Redis (off by default).
     pub cluster: crate::cluster::ClusterConfig,
+    /// OTLP span export; off by default.
+    pub tracing: crate::trace::TracingConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -46,7 +49,8 @@ pub struct Config {
 pub struct ServerConfig {
     /// gRPC address.
     pub listen: SocketAddr,
-    /// Prometheus `/metrics` address; no exporter when absent.
+    /// Admin listener (`/metrics`, supervisor page); `""` for none.
+    #[serde(with = "optional_addr")]
     pub metrics_listen: Option<SocketAddr>,
     /// After SIGTERM, how long open streams get to finish their turns, in milliseconds.
     pub drain_timeout_ms: u64,

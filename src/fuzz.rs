@@ -20,16 +20,18 @@ use crate::proto;
 use crate::signals::Signal;
 use crate::signals::signal::Origin;
 
-/// 256 cases from a fixed seed, so a CI run is reproducible; set `PROPTEST_RNG_SEED` to explore
-/// other sequences locally.
+/// 256 cases from a fixed seed, so a CI run is reproducible; set `PROPTEST_RNG_SEED` and
+/// `PROPTEST_CASES` to explore other and longer sequences locally.
 fn config() -> ProptestConfig {
-    let seed = std::env::var("PROPTEST_RNG_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_261_127);
+    let env = |name: &str| std::env::var(name).ok().and_then(|s| s.parse().ok());
     ProptestConfig {
-        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
-        ..ProptestConfig::with_cases(256)
+        rng_seed: proptest::test_runner::RngSeed::Fixed(
+            env("PROPTEST_RNG_SEED").unwrap_or(20_261_127),
+        ),
+        // Nothing written to proptest-regressions/: a failure names its input, and the case
+        // becomes a row of the redaction table.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(env("PROPTEST_CASES").map_or(256, |n: u64| n as u32))
     }
 }
 

@@ -21,12 +21,13 @@ use crate::conversation::{
     Cue, Language, Reading, Snapshot, Speaker, StateConfig, TurnFacts, TurnInput, combine,
     identify, redact,
 };
-use crate::nlu::{Nlu, NluError, Scores};
+use crate::nlu::{Nlu, NluError, NluTimes, Scores};
 use crate::policy::{Decision, PolicyBook, RiskModel, evaluate};
 use crate::quota::Quotas;
 use crate::signals::{AuditFile, LogSink, Signal, SignalHub, Sink, signal::Origin};
 use crate::store::{Conversation, ConversationKey, Store};
 use crate::telemetry;
+use crate::trace::{Tracer, TurnTrace};
 
 const MAX_ID_BYTES: usize = 128;
 
@@ -75,6 +76,7 @@ pub struct Pipeline {
     risk: RiskModel,
     quotas: Quotas,
     cluster: Option<Arc<Cluster>>,
+    tracer: Tracer,
 }
 
 impl Pipeline {
@@ -100,7 +102,9 @@ impl Pipeline {
             .and_then(|text| RiskModel::from_json(&text))
             .map_err(|e| format!("{}: {e}", risk_path.display()))?;
         let quotas = config.quota_book()?;
+        let tracer = Tracer::from_config(&config.tracing)?;
         Ok(Self {
+            tracer,
             risk,
             model_version: nlu.spec().model_version().into(),
             nlu,
@@ -129,6 +133,7 @@ impl Pipeline {
         turn: &TurnInput,
         context: Option<Arc<str>>,
         in_order: impl Future<Output = ()>,
+        mut trace: Option<&mut TurnTrace>,
     ) -> Result<TurnOutcome, PipelineError> {
         let started = Instant::now();
         let early = match self.check(key, turn).await {
@@ -138,13 +143,18 @@ impl Pipeline {
         };
         if let Some(result) = early {
             in_order.await;
-            let outcome = if result.is_ok() { "duplicate" } else { "refused" };
+            let outcome = if result.is_ok() {
+                "duplicate"
+            } else {
+                "refused"
+            };
             telemetry::turn("any", outcome);
             return result;
         }
-        let read = self.read(key, turn, context).await;
+        let read = self.read(key, turn, context, trace.as_deref_mut()).await;
         in_order.await;
-        let result = read.and_then(|(reading, scores)| self.apply(key, turn, reading, scores));
+        let result =
+            read.and_then(|(reading, scores)| self.apply(key, turn, reading, scores, trace));
         if matches!(result, Ok(TurnOutcome::Assessed { .. })) {
             telemetry::turn_latency(started.elapsed());
         }
@@ -158,7 +168,8 @@ impl Pipeline {
         key: &ConversationKey,
         turn: &TurnInput,
     ) -> Result<TurnOutcome, PipelineError> {
-        self.turn(key, turn, None, std::future::ready(())).await
+        self.turn(key, turn, None, std::future::ready(()), None)
+            .await
     }
 
     /// Checks a turn before it is scored. In cluster mode, first takes over the conversation's
@@ -209,6 +220,15 @@ impl Pipeline {
         Ok(self.nlu.score(text, context).await?)
     }
 
+    /// [`Pipeline::score`], and when its NLU stages ran (for tracing).
+    pub async fn score_timed(
+        &self,
+        text: &str,
+        context: Option<&str>,
+    ) -> Result<(Scores, NluTimes), PipelineError> {
+        Ok(self.nlu.score_timed(text, context).await?)
+    }
+
     /// The newest bot or agent turn of a conversation (redacted): the context of its next
     /// customer turn when the caller has not seen a fresher one.
     pub fn last_reply(&self, key: &ConversationKey) -> Option<Arc<str>> {
@@ -223,12 +243,20 @@ impl Pipeline {
         key: &ConversationKey,
         turn: &TurnInput,
         context: Option<Arc<str>>,
+        trace: Option<&mut TurnTrace>,
     ) -> Result<(Reading, Option<Scores>), PipelineError> {
         if turn.speaker != Speaker::Customer {
             return Ok((Reading::reply(turn), None));
         }
         let context = context.or_else(|| self.last_reply(key));
-        let scores = self.score(&turn.text, context.as_deref()).await?;
+        let scores = match trace {
+            Some(trace) => {
+                let (scores, times) = self.score_timed(&turn.text, context.as_deref()).await?;
+                nlu_stages(trace, &times);
+                scores
+            }
+            None => self.score(&turn.text, context.as_deref()).await?,
+        };
         Ok((Reading::customer(turn, &scores), Some(scores)))
     }
 
@@ -241,7 +269,9 @@ impl Pipeline {
         turn: &TurnInput,
         reading: Reading,
         scores: Option<Scores>,
+        mut trace: Option<&mut TurnTrace>,
     ) -> Result<TurnOutcome, PipelineError> {
+        let applying = Instant::now();
         let reading = match scores {
             // Compared with the recent texts outside the lock; the update re-checks that
             // they are still the conversation's newest.
@@ -285,16 +315,28 @@ impl Pipeline {
         })??;
         let outcome = match applied {
             Applied::Duplicate => TurnOutcome::Duplicate,
-            Applied::Recorded => TurnOutcome::Recorded,
+            Applied::Recorded => {
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.stage("apply", applying, Instant::now());
+                }
+                TurnOutcome::Recorded
+            }
             Applied::Assessed {
                 facts,
                 decisions,
                 snapshot,
             } => {
+                let publishing = Instant::now();
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.stage("apply", applying, publishing);
+                }
                 let signals = match snapshot {
                     Some(snapshot) => self.publish(key, &facts, decisions, &snapshot),
                     None => Vec::new(),
                 };
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.stage("publish", publishing, Instant::now());
+                }
                 if let Some(last) = signals.last() {
                     self.store
                         .modify(key, |c| c.last_signal = Some(Arc::downgrade(last)));
@@ -376,6 +418,11 @@ impl Pipeline {
         &self.store
     }
 
+    /// Why the server works degraded (cluster mode, Redis unreachable), while it does.
+    pub fn degraded(&self) -> Option<&'static str> {
+        self.cluster.as_ref().and_then(|cluster| cluster.degraded())
+    }
+
     pub fn hub(&self) -> &Arc<SignalHub> {
         &self.hub
     }
@@ -404,6 +451,11 @@ impl Pipeline {
 
     pub fn nlu(&self) -> &Nlu {
         &self.nlu
+    }
+
+    /// The OTLP span exporter (`[tracing]`), off unless configured.
+    pub fn tracer(&self) -> &Tracer {
+        &self.tracer
     }
 
     /// Drops idle conversations every `period` until the pipeline is dropped.
@@ -438,7 +490,20 @@ fn check_id(name: &str, value: &str) -> Result<(), PipelineError> {
     Ok(())
 }
 
-fn speaker_label(speaker: Speaker) -> &'static str {
+/// The NLU stages of a scored turn: tokenize, wait in the queue, run the model.
+fn nlu_stages(trace: &mut TurnTrace, times: &NluTimes) {
+    use opentelemetry::KeyValue;
+    trace.stage("tokenize", times.tokenize_start, times.queued);
+    trace.stage("queue_wait", times.queued, times.run.started);
+    trace.stage_with(
+        "inference",
+        times.run.started,
+        times.run.finished,
+        vec![KeyValue::new("rapport.batch_size", times.run.rows as i64)],
+    );
+}
+
+pub(crate) fn speaker_label(speaker: Speaker) -> &'static str {
     match speaker {
         Speaker::Customer => "customer",
         Speaker::Bot => "bot",
@@ -446,7 +511,7 @@ fn speaker_label(speaker: Speaker) -> &'static str {
     }
 }
 
-fn outcome_label(result: &Result<TurnOutcome, PipelineError>) -> &'static str {
+pub(crate) fn outcome_label(result: &Result<TurnOutcome, PipelineError>) -> &'static str {
     match result {
         Ok(TurnOutcome::Assessed { .. }) => "assessed",
         Ok(TurnOutcome::Recorded) => "recorded",

@@ -20,7 +20,8 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-const ASK_FOR_A_PERSON: &str = "I want to talk to a human agent right now, my email is jane@example.com";
+const ASK_FOR_A_PERSON: &str =
+    "I want to talk to a human agent right now, my email is jane@example.com";
 
 #[tokio::test]
 async fn every_signal_is_written_in_order_and_redacted() {
@@ -41,7 +42,10 @@ async fn every_signal_is_written_in_order_and_redacted() {
     server.pipeline.flush_audit().await;
 
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(!text.contains("jane@example.com"), "personal data in the audit file");
+    assert!(
+        !text.contains("jane@example.com"),
+        "personal data in the audit file"
+    );
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())

@@ -90,3 +90,35 @@ fn an_unknown_key_from_any_layer_is_an_error() {
     let (ok, _, err) = rapport(&["config", "--set", "server.lisen=x"], &[]);
     assert!(!ok && err.contains("lisen"), "{err}");
 }
+
+#[test]
+fn the_admin_listener_and_tracing_are_set_like_any_key_and_checked() {
+    let (ok, out, err) = rapport(
+        &[
+            "config",
+            "--metrics-listen",
+            "",
+            "--otlp-endpoint",
+            "http://127.0.0.1:4318",
+        ],
+        &[("RAPPORT_TRACING__SAMPLE_RATIO", "0.25")],
+    );
+    assert!(ok, "{err}");
+    let config: toml::Table = toml::from_str(&out).unwrap();
+    assert_eq!(config["server"]["metrics_listen"].as_str(), Some(""), "off");
+    assert_eq!(
+        config["tracing"]["otlp_endpoint"].as_str(),
+        Some("http://127.0.0.1:4318")
+    );
+    assert_eq!(config["tracing"]["sample_ratio"].as_float(), Some(0.25));
+
+    let (ok, _, err) = rapport(
+        &["config", "--otlp-endpoint", "https://collector:4318"],
+        &[("RAPPORT_TRACING__SAMPLE_RATIO", "2")],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("tracing.otlp_endpoint") && err.contains("tracing.sample_ratio"),
+        "{err}"
+    );
+}

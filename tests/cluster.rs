@@ -243,6 +243,24 @@ impl Replica {
             .map(|r| r.into_inner())
     }
 
+    /// gRPC health of the whole server, and the degraded reason it gives, if any.
+    async fn health(&self) -> (i32, Option<String>) {
+        let channel = Channel::from_shared(self.url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        let answer = tonic_health::pb::health_client::HealthClient::new(channel)
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .unwrap();
+        let reason = answer
+            .metadata()
+            .get(rapport::api::DEGRADED_HEADER)
+            .map(|v| v.to_str().unwrap().to_string());
+        (answer.into_inner().status, reason)
+    }
+
     /// The value of an unlabelled metric on `/metrics`.
     async fn metric(&self, name: &str) -> Option<f64> {
         let mut http = TcpStream::connect(&self.metrics).await.ok()?;
@@ -317,7 +335,8 @@ impl Emitted {
         turn: proto::Turn,
     ) -> proto::ConverseResponse {
         let response = stream.say(turn).await;
-        self.0.extend(response.signals.iter().map(|s| s.signal_id.clone()));
+        self.0
+            .extend(response.signals.iter().map(|s| s.signal_id.clone()));
         response
     }
 
@@ -457,6 +476,10 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         b.metric("rapport_cluster_signals_pending").await,
         Some(during_outage.len() as f64)
     );
+    let serving = tonic_health::pb::health_check_response::ServingStatus::Serving as i32;
+    let (status, reason) = b.health().await;
+    assert_eq!(status, serving, "degraded, not down");
+    assert!(reason.is_some_and(|r| r.contains("redis")));
     redis.restart().await;
     let newest = emitted.0.last().unwrap().clone();
     router.until(&newest).await;
@@ -471,6 +494,12 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     let sequences: Vec<u64> = everything_on_b.seen.iter().map(|s| s.sequence).collect();
     assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
     assert!(b.log().contains("redis unavailable"));
+    let replica = &b;
+    eventually("B to report redis up again", || async move {
+        replica.metric("rapport_cluster_redis_up").await == Some(1.0)
+    })
+    .await;
+    assert_eq!(b.health().await, (serving, None));
 
     // The stream in Redis holds the re-sent signal with its fields.
     let mut connection = redis.connection().await;

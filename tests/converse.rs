@@ -229,7 +229,7 @@ async fn a_failing_voice_line_switches_to_chat() {
 }
 
 #[tokio::test]
-async fn shutdown_answers_the_turns_already_taken_then_closes_the_stream() {
+async fn shutdown_answers_every_turn_sent_and_the_stream_ends_when_the_client_half_closes() {
     let server = Server::start().await;
     let mut stream = server.converse().await;
     stream.say(customer("c", "1", "hello")).await;
@@ -241,28 +241,32 @@ async fn shutdown_answers_the_turns_already_taken_then_closes_the_stream() {
     // The first answer proves the server is working on this stream when shutdown starts.
     let first = stream.next().await;
     assert_eq!(first.turn_id, "2");
+    assert!(matches!(first.outcome, Some(Outcome::Assessment(_))));
     server.shutdown.cancel();
-    let mut answered = vec![first.turn_id];
-    // The client never closed its side: the stream ends UNAVAILABLE for what was not answered.
-    let ending = loop {
-        match stream.responses.message().await {
-            Ok(Some(response)) => answered.push(response.turn_id),
-            Ok(None) => break Code::Ok,
-            Err(status) => break status.code(),
-        }
-    };
-    assert!(
-        ending == Code::Unavailable || answered.len() == 4,
-        "{ending:?} after {answered:?}"
-    );
-    assert!(
-        answered.len() >= 1
-            && answered
-                .iter()
-                .enumerate()
-                .all(|(i, id)| *id == (i + 2).to_string())
-    );
-    server.stopped.await.unwrap();
+    // Sent after shutdown started: still read, and answered UNAVAILABLE in-band.
+    stream.send(customer("c", "6", "hello??")).await;
+    let mut answers = vec![first];
+    while answers.last().unwrap().turn_id != "6" {
+        answers.push(stream.next().await);
+    }
+    let ids: Vec<&str> = answers.iter().map(|a| a.turn_id.as_str()).collect();
+    assert_eq!(ids, ["2", "3", "4", "5", "6"]);
+    for answer in &answers[1..4] {
+        // Taken before shutdown (assessed) or read after it (refused); never lost.
+        assert!(
+            matches!(answer.outcome, Some(Outcome::Assessment(_)))
+                || error_code(answer) == Code::Unavailable,
+            "{answer:?}"
+        );
+    }
+    assert_eq!(error_code(&answers[4]), Code::Unavailable);
+    // The client half-closes; with every turn answered the stream ends OK.
+    drop(stream.requests);
+    assert!(stream.responses.message().await.unwrap().is_none());
+    tokio::time::timeout(std::time::Duration::from_secs(10), server.stopped)
+        .await
+        .expect("the server stops once its streams are done, before the stream drain")
+        .unwrap();
 }
 
 #[tokio::test]

@@ -141,11 +141,12 @@ async fn assess_with_invalid_utf8_is_invalid_argument() {
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
 }
 
-/// 20 streams keep 32 turns unanswered each until the server shuts down. Every turn a
-/// stream sent is either answered or covered by the stream ending UNAVAILABLE; no stream
-/// ends OK with turns missing.
+/// 20 streams keep 32 turns unanswered each until the server shuts down; a stream stops
+/// sending at its first in-band UNAVAILABLE and half-closes. Every turn a stream sent gets an
+/// answer (assessed before shutdown, UNAVAILABLE after), in order, and every stream ends OK:
+/// no broken pipe, no turn left to a stream-level status.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_answers_or_refuses_with_unavailable_every_turn_it_received() {
+async fn shutdown_answers_every_turn_sent_on_pipelining_streams() {
     let server = Server::start().await;
     let channel = server.channel().await;
     let answered_total = Arc::new(AtomicUsize::new(0));
@@ -158,9 +159,13 @@ async fn shutdown_answers_or_refuses_with_unavailable_every_turn_it_received() {
                 let sent = Arc::new(AtomicUsize::new(0));
                 let (requests, receiver) = tokio::sync::mpsc::channel(1);
                 let (feeder_credit, feeder_sent) = (credit.clone(), sent.clone());
+                // Sends until the credit is closed, then drops its sender: the half-close.
                 tokio::spawn(async move {
                     for i in 0.. {
-                        feeder_credit.acquire().await.unwrap().forget();
+                        let Ok(permit) = feeder_credit.acquire().await else {
+                            return;
+                        };
+                        permit.forget();
                         let turn = customer(&format!("c{s}"), &i.to_string(), "hello again");
                         let request = proto::ConverseRequest {
                             kind: Some(proto::converse_request::Kind::Turn(turn)),
@@ -177,36 +182,38 @@ async fn shutdown_answers_or_refuses_with_unavailable_every_turn_it_received() {
                     .await
                     .unwrap()
                     .into_inner();
-                let mut answered = 0usize;
+                let (mut assessed, mut unavailable) = (0usize, 0usize);
                 loop {
                     match responses.message().await {
                         Ok(Some(response)) => {
-                            assert_eq!(response.turn_id, answered.to_string());
-                            if let Some(Outcome::Error(error)) = &response.outcome {
-                                assert_eq!(error.code, Code::Unavailable as i32, "{error:?}");
+                            assert_eq!(response.turn_id, (assessed + unavailable).to_string());
+                            match &response.outcome {
+                                Some(Outcome::Assessment(_)) => {
+                                    // Nothing is applied once a refusal was given.
+                                    assert_eq!(unavailable, 0, "stream {s}: {response:?}");
+                                    assessed += 1;
+                                }
+                                Some(Outcome::Error(error)) => {
+                                    assert_eq!(error.code, Code::Unavailable as i32, "{error:?}");
+                                    unavailable += 1;
+                                    credit.close();
+                                }
+                                other => panic!("stream {s}: {other:?}"),
                             }
-                            answered += 1;
                             answered_total.fetch_add(1, Ordering::SeqCst);
                             credit.add_permits(1);
                         }
-                        Ok(None) => {
-                            let sent = sent.load(Ordering::SeqCst);
-                            assert_eq!(answered, sent, "stream {s} ended OK with turns unanswered");
-                            return (answered, sent, Code::Ok);
-                        }
-                        Err(status) => {
-                            // After the UNAVAILABLE the server closes the connection once its
-                            // streams are done; a client still writing turns may hit that close
-                            // (broken pipe) before it reads the status. Known race, see README.
-                            let closed = status.code() == Code::Unknown
-                                && status
-                                    .message()
-                                    .contains("error reading a body from connection");
-                            assert!(status.code() == Code::Unavailable || closed, "{status:?}");
-                            return (answered, sent.load(Ordering::SeqCst), Code::Unavailable);
-                        }
+                        Ok(None) => break,
+                        Err(status) => panic!(
+                            "stream {s} ended {status:?} after {} answers of {} turns sent",
+                            assessed + unavailable,
+                            sent.load(Ordering::SeqCst)
+                        ),
                     }
                 }
+                let sent = sent.load(Ordering::SeqCst);
+                assert_eq!(assessed + unavailable, sent, "stream {s}: turns unanswered");
+                (assessed, unavailable)
             })
         })
         .collect();
@@ -215,17 +222,51 @@ async fn shutdown_answers_or_refuses_with_unavailable_every_turn_it_received() {
         tokio::task::yield_now().await;
     }
     server.shutdown.cancel();
-    let mut unavailable = 0;
+    let mut refused_streams = 0;
     for stream in streams {
-        let (answered, sent, code) = stream.await.unwrap();
-        assert!(answered <= sent);
-        unavailable += usize::from(code == Code::Unavailable);
+        let (assessed, unavailable) = stream.await.unwrap();
+        assert!(assessed > 0);
+        refused_streams += usize::from(unavailable > 0);
     }
-    assert!(unavailable > 0, "some stream still had turns in flight");
-    tokio::time::timeout(Duration::from_secs(30), server.stopped)
+    // A stream only half-closes after a refusal, so each saw one.
+    assert_eq!(refused_streams, 20);
+    tokio::time::timeout(Duration::from_secs(10), server.stopped)
         .await
-        .expect("the server stops once the streams are done")
+        .expect("the server stops once the streams half-closed, before the stream drain")
         .unwrap();
+}
+
+/// A client that keeps its side open and idle after shutdown: what it sent is answered, then
+/// the stream ends UNAVAILABLE at the stream drain (nine tenths of `drain_timeout_ms`).
+#[tokio::test]
+async fn a_stream_left_open_after_shutdown_ends_unavailable_at_the_drain_deadline() {
+    let mut config = Config::default();
+    config.server.drain_timeout_ms = 1_000;
+    let server = Server::start_with(config).await;
+    let mut stream = server.converse().await;
+    for i in 1..4 {
+        stream.send(customer("c", &i.to_string(), "hello")).await;
+    }
+    let first = stream.next().await;
+    assert!(matches!(first.outcome, Some(Outcome::Assessment(_))));
+    server.shutdown.cancel();
+    let started = std::time::Instant::now();
+    let mut answered = vec![first.turn_id];
+    let ending = loop {
+        match stream.responses.message().await {
+            Ok(Some(response)) => answered.push(response.turn_id),
+            Ok(None) => panic!("the client never half-closed: the stream cannot end OK"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(answered, ["1", "2", "3"]);
+    assert_eq!(ending.code(), Code::Unavailable, "{ending:?}");
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    tokio::time::timeout(Duration::from_secs(10), server.stopped)
+        .await
+        .expect("the server stops after the stream drain")
+        .unwrap();
+    drop(stream);
 }
 
 #[tokio::test]

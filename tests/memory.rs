@@ -42,7 +42,10 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(charged(new_size) - charged(layout.size()), Ordering::Relaxed);
+        LIVE.fetch_add(
+            charged(new_size) - charged(layout.size()),
+            Ordering::Relaxed,
+        );
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -125,11 +128,12 @@ async fn an_eight_turn_conversation_fits_in_three_kib_and_the_estimate_is_honest
     let pipeline = Arc::new(Pipeline::new(Arc::new(nlu), &config).unwrap());
     // Warm up lazily built regexes, caches and the map's shards.
     converse(&pipeline, 1_000_000).await;
-    pipeline.end(&ConversationKey {
-        tenant_id: "acme-support".into(),
-        conversation_id: format!("5f0c6a52-8d4e-4f5b-9a43-{:012x}", 1_000_000),
-    })
-    .unwrap();
+    pipeline
+        .end(&ConversationKey {
+            tenant_id: "acme-support".into(),
+            conversation_id: format!("5f0c6a52-8d4e-4f5b-9a43-{:012x}", 1_000_000),
+        })
+        .unwrap();
 
     let (live, estimated) = (LIVE.load(Ordering::SeqCst), pipeline.store().bytes());
     let mut signals = 0;

@@ -1,6 +1,7 @@
 //! The admin listener: one HTTP port for operators, serving Prometheus `/metrics` (rendered
 //! from the recorder installed by [`crate::telemetry::install`]) and the supervisor page
-//! (`/supervisor`, its data and its event stream).
+//! (`/supervisor`, its data and its event stream). `/metrics` is open; the supervisor page
+//! needs a `read` token when `[auth]` is on ([`supervisor::access`]).
 
 mod metrics_route;
 pub mod supervisor;
@@ -13,6 +14,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::Authenticator;
 use crate::pipeline::Pipeline;
 use supervisor::Board;
 
@@ -23,6 +25,8 @@ pub struct AdminState {
     pub pipeline: Arc<Pipeline>,
     pub board: Arc<Board>,
     pub shutdown: CancellationToken,
+    /// Who may see the supervisor page (open unless `[auth]` lists tokens).
+    pub auth: Arc<Authenticator>,
 }
 
 impl AdminState {
@@ -37,7 +41,15 @@ impl AdminState {
             metrics,
             pipeline,
             shutdown,
+            auth: Arc::new(Authenticator::open()),
         }
+    }
+
+    /// The supervisor page checks tokens against `auth` (the gRPC server's live token book,
+    /// so a reload applies to both).
+    pub fn with_auth(mut self, auth: Arc<Authenticator>) -> Self {
+        self.auth = auth;
+        self
     }
 }
 

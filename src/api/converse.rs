@@ -7,13 +7,24 @@
 //! `max_in_flight` turns are pending; the stream is not read beyond that. A bad turn gets an
 //! error response and the stream carries on. A request that cannot be read at all (not valid
 //! protobuf, invalid UTF-8, over the size limit) ends the stream with an error status after the
-//! turns before it are answered. On shutdown the stream stops reading, answers what it already
-//! took, and ends with `UNAVAILABLE`, which stands for every turn sent after the last answer.
+//! turns before it are answered.
+//!
+//! On shutdown the stream keeps reading, so every turn a client sent gets an answer: the turns
+//! already taken are scored and answered as usual, every request read after that is answered
+//! in-band with `UNAVAILABLE` (nothing applied). The stream ends OK once the client half-closes
+//! and all is answered; a client that keeps its side open past `drain` gets the stream ended
+//! `UNAVAILABLE` after the answers to what was taken. Reading on until the client half-closes
+//! matters: a stream that ended while the client was still writing would let the connection
+//! close under those writes, and the client could see a broken pipe before the answers it had
+//! been sent.
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::StreamExt;
+use futures_util::future::{self, Either};
 use futures_util::stream::FuturesOrdered;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -22,10 +33,12 @@ use tonic::{Status, Streaming};
 use super::guard::Caller;
 use super::{convert, status};
 use crate::auth::Scope;
-use crate::pipeline::{Pipeline, PipelineError, TurnOutcome};
+use crate::conversation::TurnInput;
+use crate::pipeline::{Pipeline, PipelineError, TurnOutcome, outcome_label, speaker_label};
 use crate::proto::{self, converse_request, converse_response};
 use crate::store::ConversationKey;
 use crate::telemetry;
+use crate::trace::{StreamTrace, TurnTrace};
 
 pub type Responses = mpsc::Receiver<Result<proto::ConverseResponse, Status>>;
 
@@ -53,6 +66,8 @@ pub fn spawn(
     mut inbound: Streaming<proto::ConverseRequest>,
     shutdown: CancellationToken,
     max_in_flight: usize,
+    trace: Option<StreamTrace>,
+    drain: Duration,
 ) -> Responses {
     // Config validation refuses 0; a stream must still never wait forever on it.
     let max_in_flight = max_in_flight.max(1);
@@ -64,6 +79,8 @@ pub fn spawn(
         // Released when the newest request so far has been applied.
         let mut applied: Option<oneshot::Receiver<()>> = None;
         let mut reading = true;
+        // Set once shutdown starts: when the stream stops waiting for the client to half-close.
+        let mut deadline: Option<Pin<Box<tokio::time::Sleep>>> = None;
         // How the stream ends when not with OK.
         let mut ending: Option<Status> = None;
         loop {
@@ -75,18 +92,26 @@ pub fn spawn(
                         break;
                     }
                 }
-                () = shutdown.cancelled(), if reading => {
+                () = shutdown.cancelled(), if reading && deadline.is_none() => {
+                    deadline = Some(Box::pin(tokio::time::sleep(drain)));
+                }
+                () = async { deadline.as_mut().expect("guarded").await }, if reading && deadline.is_some() => {
                     reading = false;
+                    tracing::debug!(?drain, "converse stream not half-closed within the drain");
                     ending = Some(Status::unavailable(
                         "the server is shutting down: turns after the last answer were not processed",
                     ));
                 }
                 request = inbound.next(), if reading && pending.len() < max_in_flight => match request {
+                    Some(Ok(request)) if deadline.is_some() => {
+                        pending.push_back(Either::Right(future::ready(shutting_down(request))));
+                    }
                     Some(Ok(request)) => {
                         let context = replies.context_for(&request);
                         let (done, next) = oneshot::channel();
                         let in_order = after(applied.replace(next));
-                        pending.push_back(handle(pipeline.clone(), caller.clone(), request, context, in_order, done));
+                        let turn_trace = trace.as_ref().map(StreamTrace::turn);
+                        pending.push_back(Either::Left(handle(pipeline.clone(), caller.clone(), request, context, in_order, done, turn_trace)));
                     }
                     Some(Err(error)) => {
                         reading = false;
@@ -143,6 +168,26 @@ impl Replies {
     }
 }
 
+/// The answer to a request read after shutdown started: `UNAVAILABLE`, nothing applied.
+fn shutting_down(request: proto::ConverseRequest) -> Step {
+    let (key, turn_id) = match request.kind {
+        Some(converse_request::Kind::Turn(turn)) => (
+            convert::key(turn.tenant_id, turn.conversation_id),
+            turn.turn_id,
+        ),
+        Some(converse_request::Kind::End(end)) => (
+            convert::key(end.tenant_id, end.conversation_id),
+            String::new(),
+        ),
+        None => (convert::key(String::new(), String::new()), String::new()),
+    };
+    Step::Refused {
+        key,
+        turn_id,
+        error: PipelineError::ShuttingDown,
+    }
+}
+
 /// Resolves once the request before it was applied (or at once for the first).
 async fn after(previous: Option<oneshot::Receiver<()>>) {
     if let Some(previous) = previous {
@@ -160,6 +205,7 @@ async fn handle(
     context: Option<Arc<str>>,
     in_order: impl Future<Output = ()>,
     done: oneshot::Sender<()>,
+    mut trace: Option<TurnTrace>,
 ) -> Step {
     let step = match request.kind {
         Some(converse_request::Kind::Turn(turn)) => {
@@ -173,7 +219,19 @@ async fn handle(
                 .and_then(|()| convert::turn(turn));
             match admitted {
                 Ok((key, turn)) => {
-                    let result = pipeline.turn(&key, &turn, context, in_order).await;
+                    let result = pipeline
+                        .turn(&key, &turn, context, in_order, trace.as_mut())
+                        .await;
+                    if let Some(mut trace) = trace {
+                        trace_ids(&mut trace, &key, &turn);
+                        finish_trace(&mut trace, &result);
+                        trace.finish(
+                            result
+                                .as_ref()
+                                .err()
+                                .map(|e| status::status(e).code().to_string()),
+                        );
+                    }
                     Step::Turn {
                         key,
                         turn_id,
@@ -294,5 +352,32 @@ fn response_for(
         outcome: Some(outcome),
         signals,
         duplicate,
+    }
+}
+
+/// The ids of a traced turn (never its text).
+fn trace_ids(trace: &mut TurnTrace, key: &ConversationKey, turn: &TurnInput) {
+    use opentelemetry::KeyValue;
+    trace.attribute(KeyValue::new(
+        "rapport.tenant_id",
+        key.tenant_id.to_string(),
+    ));
+    trace.attribute(KeyValue::new(
+        "rapport.conversation_id",
+        key.conversation_id.to_string(),
+    ));
+    trace.attribute(KeyValue::new("rapport.turn_id", turn.turn_id.to_string()));
+    trace.attribute(KeyValue::new(
+        "rapport.speaker",
+        speaker_label(turn.speaker),
+    ));
+}
+
+/// What a traced turn came to: its outcome and the signals it fired.
+fn finish_trace(trace: &mut TurnTrace, result: &Result<TurnOutcome, PipelineError>) {
+    use opentelemetry::KeyValue;
+    trace.attribute(KeyValue::new("rapport.outcome", outcome_label(result)));
+    if let Ok(TurnOutcome::Assessed { signals, .. }) = result {
+        trace.attribute(KeyValue::new("rapport.signals", signals.len() as i64));
     }
 }

@@ -1,7 +1,8 @@
 //! `grpc.health.v1.Health` that tells the truth: `SERVING` only while the server takes work
 //! and the inference thread is alive; `NOT_SERVING` once shutdown starts or the thread is gone.
 //! `Watch` streams end when shutdown starts (after saying `NOT_SERVING`), so an open watch
-//! never holds the drain.
+//! never holds the drain. A degraded server (cluster mode, Redis unreachable) stays `SERVING`;
+//! `Check` then says why in the response header [`DEGRADED_HEADER`].
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,6 +17,9 @@ use tonic_health::pb::health_server::{Health, HealthServer};
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
 use crate::pipeline::Pipeline;
+
+/// Response header of a `SERVING` answer from a degraded server: the reason.
+pub const DEGRADED_HEADER: &str = "rapport-degraded";
 
 /// The services health answers for: the whole server ("") and the API.
 const SERVICES: [&str; 2] = ["", "rapport.v1.Rapport"];
@@ -63,7 +67,17 @@ impl Health for HealthService {
         if !SERVICES.contains(&request.get_ref().service.as_str()) {
             return Err(Status::not_found("unknown service"));
         }
-        Ok(Response::new(response(self.status())))
+        let status = self.status();
+        let mut answer = Response::new(response(status));
+        if status == ServingStatus::Serving
+            && let Some(reason) = self.pipeline.degraded()
+        {
+            answer.metadata_mut().insert(
+                DEGRADED_HEADER,
+                tonic::metadata::MetadataValue::from_static(reason),
+            );
+        }
+        Ok(answer)
     }
 
     type WatchStream = BoxWatch;

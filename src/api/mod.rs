@@ -7,6 +7,7 @@ pub(crate) mod convert;
 mod flow;
 mod guard;
 mod health;
+mod limits;
 mod service;
 mod status;
 
@@ -20,6 +21,8 @@ use tonic::transport::server::TcpIncoming;
 use crate::auth::Security;
 use crate::pipeline::Pipeline;
 use crate::proto::rapport_server::RapportServer;
+pub use health::DEGRADED_HEADER;
+pub use limits::StreamLimits;
 pub use service::RapportService;
 
 /// Serves on `listener`, without authentication or TLS, until `shutdown` is cancelled.
@@ -30,25 +33,22 @@ pub async fn serve(
     max_in_flight_per_stream: usize,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let security = Security::open();
-    serve_with(
-        listener,
-        pipeline,
-        shutdown,
-        max_in_flight_per_stream,
-        security,
-    )
-    .await
+    let limits = StreamLimits {
+        max_in_flight: max_in_flight_per_stream,
+        ..StreamLimits::default()
+    };
+    serve_with(listener, pipeline, shutdown, limits, security).await
 }
 
-/// Serves on `listener` until `shutdown` is cancelled; open streams then finish the turns they
-/// took and close. Health turns NOT_SERVING as soon as shutdown starts, or when the inference
-/// thread is gone. `security` says who may
-/// call the rapport RPCs (health and reflection stay open) and whether to speak TLS.
+/// Serves on `listener` until `shutdown` is cancelled; open Converse streams then answer every
+/// turn they receive until their client half-closes (or `limits.drain`) and close. Health turns
+/// NOT_SERVING as soon as shutdown starts, or when the inference thread is gone. `security` says
+/// who may call the rapport RPCs (health and reflection stay open) and whether to speak TLS.
 pub async fn serve_with(
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     shutdown: CancellationToken,
-    max_in_flight_per_stream: usize,
+    limits: StreamLimits,
     security: Security,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let health_service = health::service(pipeline.clone(), shutdown.clone());
@@ -60,7 +60,8 @@ pub async fn serve_with(
     // grpcurl speaks v1; Python's grpcio-reflection only v1alpha.
     let reflection_v1 = reflection().build_v1()?;
     let reflection_v1alpha = reflection().build_v1alpha()?;
-    let rapport = RapportService::new(pipeline, shutdown.clone(), max_in_flight_per_stream)
+    let rapport = RapportService::new(pipeline, shutdown.clone(), limits.max_in_flight)
+        .with_drain(limits.drain)
         .with_auth(security.auth);
 
     // Without TCP_NODELAY, Nagle holds small answers until the client's delayed ACK (~40 ms).

@@ -2,6 +2,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio_stream::Stream;
@@ -9,6 +10,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::StreamLimits;
 use super::guard::Caller;
 use super::{converse, convert, status::status};
 use crate::auth::{Authenticator, Scope};
@@ -21,6 +23,7 @@ pub struct RapportService {
     pipeline: Arc<Pipeline>,
     shutdown: CancellationToken,
     max_in_flight: usize,
+    drain: Duration,
     auth: Arc<Authenticator>,
 }
 
@@ -30,8 +33,16 @@ impl RapportService {
             pipeline,
             shutdown,
             max_in_flight,
+            drain: StreamLimits::default().drain,
             auth: Arc::new(Authenticator::open()),
         }
+    }
+
+    /// How long a Converse stream keeps answering after shutdown starts, waiting for its
+    /// client to half-close.
+    pub fn with_drain(mut self, drain: Duration) -> Self {
+        self.drain = drain;
+        self
     }
 
     /// Checks callers against `auth` (open by default).
@@ -53,12 +64,15 @@ impl Rapport for RapportService {
     ) -> Result<Response<Self::ConverseStream>, Status> {
         let caller = Caller::of(&self.auth, &request);
         caller.authorize("Converse", &[Scope::Converse])?;
+        let trace = self.pipeline.tracer().stream(request.metadata());
         let responses = converse::spawn(
             self.pipeline.clone(),
             caller,
             request.into_inner(),
             self.shutdown.child_token(),
             self.max_in_flight,
+            trace,
+            self.drain,
         );
         Ok(Response::new(Box::pin(ReceiverStream::new(responses))))
     }

@@ -20,6 +20,7 @@ pub fn code(error: &PipelineError) -> Code {
         | PipelineError::ConversationFull { .. }
         | PipelineError::OverQuota(_) => Code::ResourceExhausted,
         PipelineError::UnknownConversation => Code::NotFound,
+        PipelineError::ShuttingDown => Code::Unavailable,
         PipelineError::Denied(Denied::Unauthenticated(_)) => Code::Unauthenticated,
         PipelineError::Denied(Denied::PermissionDenied(_)) => Code::PermissionDenied,
     }

@@ -22,10 +22,6 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
     if let Some(tls) = &config.server.tls {
         tracing::info!(mutual = tls.client_ca.is_some(), "TLS on");
     }
-    if security.auth.is_enabled() {
-        // The supervisor page has no token check yet: with auth on it shows no tenant.
-        rapport::admin::supervisor::access::close_to_all_tenants();
-    }
     tokio::spawn(rapport::auth::reload_on_hangup(security.auth.clone(), path));
     let metrics = rapport::telemetry::install()?;
     let pipeline = super::pipeline(&config)?;
@@ -49,28 +45,37 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
             .await
             .map_err(|e| format!("{addr}: {e}"))?;
         tracing::info!(%addr, "admin: /metrics, /supervisor");
-        let state = AdminState::new(metrics, pipeline.clone(), shutdown.clone());
+        let state = AdminState::new(metrics, pipeline.clone(), shutdown.clone())
+            .with_auth(security.auth.clone());
         tokio::spawn(async move {
             if let Err(error) = rapport::admin::serve(admin, state).await {
                 tracing::error!(%error, "admin listener failed");
             }
         });
+    } else {
+        tracing::info!(
+            "admin listener off (server.metrics_listen = \"\"): no /metrics, no /supervisor"
+        );
     }
     let drain = Duration::from_millis(config.server.drain_timeout_ms);
+    let tracer = pipeline.tracer().clone();
     let server = rapport::api::serve_with(
         listener,
         pipeline,
         shutdown.clone(),
-        config.server.max_in_flight_per_stream,
+        rapport::api::StreamLimits::from_config(&config.server),
         security,
     );
-    tokio::select! {
+    let result = tokio::select! {
         result = server => result.map_err(|e| e.to_string()),
         () = async { shutdown.cancelled().await; tokio::time::sleep(drain).await } => {
             tracing::warn!(?drain, "drain timeout: closing remaining streams");
             Ok(())
         }
-    }
+    };
+    // The spans of the last turns still go out (bounded by the exporter's timeout).
+    let _ = tokio::task::spawn_blocking(move || tracer.shutdown()).await;
+    result
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {

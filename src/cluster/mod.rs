@@ -100,6 +100,12 @@ impl Cluster {
         self.checkpoints.save(self.key(key), bytes);
     }
 
+    /// Why the replica is degraded, while it is: Redis does not answer.
+    pub fn degraded(&self) -> Option<&'static str> {
+        (!self.health.is_up())
+            .then_some("redis unavailable: answering from memory, signals and checkpoints buffered")
+    }
+
     /// The conversation ended: its checkpoint goes too.
     pub fn forget(&self, key: &ConversationKey) {
         self.checkpoints.forget(self.key(key));

@@ -216,6 +216,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_subscriber_sees_only_its_tenants_of_the_stream() {
+        let hub = Arc::new(SignalHub::new(8, Vec::new()));
+        hub.set_log(Arc::new(Appended::default()));
+        let filter = SignalFilter {
+            tenants: vec!["t".into()],
+            ..SignalFilter::default()
+        };
+        let mut subscription = hub.subscribe(filter, None);
+        let other = Signal {
+            tenant_id: "other".into(),
+            ..numbered("x", "1795000000000-0")
+        };
+        assert!(hub.deliver(other));
+        assert!(hub.deliver(numbered("mine", "1795000000001-0")));
+        assert_eq!(next_id(subscription.next().await), "mine");
+    }
+
+    #[tokio::test]
     async fn from_sequence_replays_sparse_stream_sequences_without_a_false_gap() {
         let hub = Arc::new(SignalHub::new(2, Vec::new()));
         hub.set_log(Arc::new(Appended::default()));

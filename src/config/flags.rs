@@ -89,6 +89,11 @@ pub const FLAGS: &[Flag] = &[
         "cluster.redis_url",
         "cluster mode: the Redis replicas share",
     ),
+    flag(
+        "otlp-endpoint",
+        "tracing.otlp_endpoint",
+        "OTLP/HTTP collector for a span per turn (http://host:4318)",
+    ),
 ];
 
 #[cfg(test)]

@@ -63,6 +63,8 @@ impl Config {
             server.listen,
         );
 
+        p.0.extend(self.tracing.problems());
+
         let nlu = &self.nlu;
         p.count("nlu.threads", nlu.threads, 1, 256);
         // gRPC refuses messages over 4 MiB anyway.

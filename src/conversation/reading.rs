@@ -138,7 +138,12 @@ mod tests {
         );
         assert_eq!(&*reading.text, "let me talk to a human, I'm [EMAIL]");
         let customer = reading.customer.unwrap();
-        assert!(customer.cues.iter().any(|c| c.kind == CueKind::HumanRequest));
+        assert!(
+            customer
+                .cues
+                .iter()
+                .any(|c| c.kind == CueKind::HumanRequest)
+        );
     }
 
     #[test]
@@ -147,7 +152,8 @@ mod tests {
         let mut state = ConversationState::new(Channel::Chat);
         let repeat = turn("2", "I need to reset my password please");
         // Read while the conversation was still empty: no repetition.
-        let stale = Reading::customer(&repeat, &scores()).compare(state.repetition_window(), &config);
+        let stale =
+            Reading::customer(&repeat, &scores()).compare(state.repetition_window(), &config);
         state.apply_customer_turn(
             &turn("1", "I need to reset my password please!"),
             scores(),
@@ -159,7 +165,12 @@ mod tests {
         // Read against the current window: the verdict is taken as it is.
         let fresh = Reading::customer(&turn("3", "something else entirely now"), &scores())
             .compare(state.repetition_window(), &config);
-        let facts = state.apply_customer(&turn("3", "something else entirely now"), fresh, scores(), &config);
+        let facts = state.apply_customer(
+            &turn("3", "something else entirely now"),
+            fresh,
+            scores(),
+            &config,
+        );
         assert!(!facts.has_cue(CueKind::Repetition));
     }
 
@@ -173,6 +184,9 @@ mod tests {
         assert!(Arc::ptr_eq(recorded, &state.repetition_window()[0]));
         let handoff = state.snapshot();
         assert!(Arc::ptr_eq(recorded, &handoff.recent[0].text));
-        assert!(Arc::ptr_eq(&state.recent[0].turn_id, &state.timeline[0].turn_id));
+        assert!(Arc::ptr_eq(
+            &state.recent[0].turn_id,
+            &state.timeline[0].turn_id
+        ));
     }
 }

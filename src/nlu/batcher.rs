@@ -64,10 +64,25 @@ pub trait Backend: Send + 'static {
     fn infer(&mut self, batch: &[&Self::Input]) -> Result<Vec<Self::Output>, NluError>;
 }
 
-type Reply<O> = oneshot::Sender<Result<O, NluError>>;
+type Reply<O> = oneshot::Sender<Result<Ran<O>, NluError>>;
 
 /// The answer to a queued request.
-pub type Answer<O> = oneshot::Receiver<Result<O, NluError>>;
+pub type Answer<O> = oneshot::Receiver<Result<Ran<O>, NluError>>;
+
+/// An answer and the model run that produced it (for tracing).
+#[derive(Debug)]
+pub struct Ran<O> {
+    pub output: O,
+    pub run: Run,
+}
+
+/// One model run: when it started and ended, and how many utterances it scored.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub started: Instant,
+    pub finished: Instant,
+    pub rows: usize,
+}
 
 struct Job<I, O> {
     input: I,
@@ -262,11 +277,17 @@ fn score<B: Backend>(backend: &mut B, batch: Batch<Job<B::Input, B::Output>>) {
             )))
         }
     });
-    telemetry::record_batch(batch.jobs.len(), started.elapsed());
+    let finished = Instant::now();
+    telemetry::record_batch(batch.jobs.len(), finished - started);
+    let run = Run {
+        started,
+        finished,
+        rows: batch.jobs.len(),
+    };
     match result {
         Ok(outputs) => {
             for (job, output) in batch.jobs.into_iter().zip(outputs) {
-                let _ = job.reply.send(Ok(output));
+                let _ = job.reply.send(Ok(Ran { output, run }));
             }
         }
         Err(error) => {
@@ -360,7 +381,7 @@ mod tests {
 
     /// What the caller receives; panics if it was an error.
     fn answer(answer: Answer<usize>) -> usize {
-        answer.blocking_recv().unwrap().unwrap()
+        answer.blocking_recv().unwrap().unwrap().output
     }
 
     fn config() -> BatchConfig {

@@ -14,7 +14,7 @@ mod scores;
 mod spec;
 mod tokenize;
 
-pub use batcher::{Backend, BatchConfig};
+pub use batcher::{Backend, BatchConfig, Run};
 pub use error::NluError;
 pub use model::{Model, pad};
 pub use queue::Tokens;
@@ -25,8 +25,18 @@ pub use tokenize::Encoder;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use batcher::Batcher;
+
+/// When one utterance went through the NLU stages (for tracing): tokenized from
+/// `tokenize_start` to `queued`, then waited until `run.started`, scored until `run.finished`.
+#[derive(Debug, Clone, Copy)]
+pub struct NluTimes {
+    pub tokenize_start: Instant,
+    pub queued: Instant,
+    pub run: Run,
+}
 
 /// Where the model lives and how to run it.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
@@ -108,16 +118,34 @@ impl Nlu {
     /// Scores one utterance, read after `context` (the bot's previous turn) when the model
     /// reads context. Fails fast with [`NluError::Overloaded`] when the queue is full.
     pub async fn score(&self, text: &str, context: Option<&str>) -> Result<Scores, NluError> {
+        Ok(self.score_timed(text, context).await?.0)
+    }
+
+    /// [`Nlu::score`], and when each of its stages ran.
+    pub async fn score_timed(
+        &self,
+        text: &str,
+        context: Option<&str>,
+    ) -> Result<(Scores, NluTimes), NluError> {
         if text.len() > self.max_text_bytes {
             return Err(NluError::TooLong {
                 limit: self.max_text_bytes,
             });
         }
+        let tokenize_start = Instant::now();
         let ids = self.encoder.encode(text, context)?;
-        self.batcher
+        let queued = Instant::now();
+        let ran = self
+            .batcher
             .submit(ids)?
             .await
-            .map_err(|_| NluError::Stopped)?
+            .map_err(|_| NluError::Stopped)??;
+        let times = NluTimes {
+            tokenize_start,
+            queued,
+            run: ran.run,
+        };
+        Ok((ran.output, times))
     }
 
     /// Longest accepted utterance, in bytes.

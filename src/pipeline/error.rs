@@ -32,4 +32,7 @@ pub enum PipelineError {
     /// No valid token, or one that does not reach this far.
     #[error(transparent)]
     Denied(#[from] Denied),
+    /// The server is shutting down and took nothing more.
+    #[error("the server is shutting down: send this turn again on a new stream")]
+    ShuttingDown,
 }

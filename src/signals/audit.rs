@@ -126,7 +126,8 @@ impl Forward {
             }
             let seen = *self.handled.borrow();
             let (ready, not_yet): (Vec<_>, Vec<_>) = waiting
-                .into_iter().partition(|(through, _)| *through <= seen);
+                .into_iter()
+                .partition(|(through, _)| *through <= seen);
             waiting = not_yet;
             for (_, done) in ready {
                 // Waits for room: only flush callers wait here, never a turn.

@@ -13,7 +13,8 @@ use crate::signals::Signal;
 /// over its growth cycle (between 7/16 and 7/8 full: about two thirds), and the boxed
 /// conversation.
 fn slot() -> usize {
-    (size_of::<(ConversationKey, Box<Conversation>)>() + 1) * 3 / 2 + block(size_of::<Conversation>())
+    (size_of::<(ConversationKey, Box<Conversation>)>() + 1) * 3 / 2
+        + block(size_of::<Conversation>())
 }
 
 pub fn conversation(key: &ConversationKey, conversation: &Conversation) -> usize {

@@ -49,7 +49,7 @@ impl Server {
             listener,
             pipeline.clone(),
             shutdown.clone(),
-            config.server.max_in_flight_per_stream,
+            rapport::api::StreamLimits::from_config(&config.server),
             security,
         );
         let stopped = tokio::spawn(async move { serving.await.unwrap() });
@@ -75,14 +75,15 @@ impl Server {
     }
 
     /// Starts the admin listener (`/metrics`, supervisor page) for this server on a loopback
-    /// port, as `rapport serve` does; returns its address.
+    /// port, with the server's tokens, as `rapport serve` does; returns its address.
     pub async fn admin(&self) -> std::net::SocketAddr {
         let metrics = rapport::telemetry::install().unwrap();
         rapport::telemetry::build_info(self.pipeline.model_version());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state =
-            rapport::admin::AdminState::new(metrics, self.pipeline.clone(), self.shutdown.clone());
+            rapport::admin::AdminState::new(metrics, self.pipeline.clone(), self.shutdown.clone())
+                .with_auth(self.auth.clone());
         tokio::spawn(rapport::admin::serve(listener, state));
         addr
     }

@@ -148,6 +148,39 @@ const CASES: &[(&str, &str)] = &[
     ("this is Terrible", "this is Terrible"),
     ("call me back tomorrow", "call me back tomorrow"),
     ("I'm calling about my bill", "I'm calling about my bill"),
+    // Data typed straight after other data: each is found once its neighbour is replaced
+    // (found by the property tests with random seeds). An IBAN glued to a full-width card:
+    (
+        "GB82 WEST 1234 5698 7654 32０５０６０７７４ ７０６ ５２６ ８３３ ４６",
+        "[IBAN][CARD] 46",
+    ),
+    (
+        "IBAN GB82 WEST 1234 5698 7654 32４１１１ １１１１ １１１１ １１１１",
+        "IBAN [IBAN][CARD]",
+    ),
+    (
+        "IBAN DE89370400440532013000４１１１ １１１ １１１ １１１ １１１",
+        "IBAN [IBAN][CARD]",
+    ),
+    // ... an e-mail glued to digits (its domain is no IBAN country code to start from):
+    (
+        "a@a.de8967 5003 6716 02595565 5396 4499 0676  625 365 463 462 46",
+        "[EMAIL][NUMBER]  [CARD]",
+    ),
+    (
+        "a@a.io999 564 713 338 536 45 98085623789/965/799/504/7 ",
+        "[EMAIL][CARD] [NUMBER] ",
+    ),
+    (
+        "a@a.co.uk530 096 565 877 981 4 182-605-136-150-6331813765-87722-34068-50",
+        "[EMAIL][CARD]-[NUMBER]",
+    ),
+    // ... a phone running into a card; a phone shape cut out of a longer run.
+    ("+44 20 7946 0958 4111 1111 1111 1111", "[PHONE] [CARD]"),
+    (
+        "(555)00000012989 98166 358９８２ - ３００ - １３６ - １９３ - ６３５７１１-１３２５６-２３５９１-１９６ ",
+        "[PHONE][CARD] - [CARD]-196 ",
+    ),
     // Plain text stays as it is.
     (
         "let me talk to a human agent",

@@ -78,7 +78,11 @@ impl ConversationState {
                 .map(|p| timeline_point(p, shared))
                 .sum::<usize>()
             + ring(&self.bot_failures)
-            + self.bot_failures.iter().map(|t| shared.text(t)).sum::<usize>()
+            + self
+                .bot_failures
+                .iter()
+                .map(|t| shared.text(t))
+                .sum::<usize>()
             + self.opening.as_ref().map_or(0, |t| shared.text(t))
             + self.last_reply.as_ref().map_or(0, |t| shared.text(t))
             + ring(&self.recent_customer_texts)
