@@ -33,33 +33,8 @@ LOAD=$TARGET/release/examples/rapport-load
 RESULTS="$OUT/results.tsv"
 : >"$RESULTS"
 
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '\n== %s\n' "$*" >&2; }
-
-free_port() {
-    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_port() { # port pid
-    local i
-    for i in $(seq 1 300); do
-        kill -0 "$2" 2>/dev/null || { echo "pid $2 exited; see $OUT" >&2; return 1; }
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "pid $2 not listening on $1 after 30 s" >&2
-    return 1
-}
+# shellcheck source=benches/processes.sh
+. benches/processes.sh
 
 start_rapport() { # name [extra TOML] -> URL METRICS
     local port metrics config
