@@ -533,7 +533,8 @@ async fn the_python_router_reads_the_stream_with_a_consumer_group() {
     }
     let ids = emitted.all();
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python3");
-    let run = || {
+    // The router reading up to `count` signals, waiting at most `block_ms` for them.
+    let route = |count: usize, block_ms: u32| {
         Command::new(&python)
             .arg("stream_router.py")
             .args([
@@ -544,13 +545,18 @@ async fn the_python_router_reads_the_stream_with_a_consumer_group() {
                 "--consumer",
                 "t1",
             ])
-            .args(["--count", &ids.len().to_string(), "--block-ms", "5000"])
+            .args([
+                "--count",
+                &count.to_string(),
+                "--block-ms",
+                &block_ms.to_string(),
+            ])
             .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python"))
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .output()
             .expect("run the venv's python (.ci/setup installs the redis package)")
     };
-    let output = run();
+    let output = route(ids.len(), 5000);
     assert!(
         output.status.success(),
         "{}",
@@ -580,20 +586,7 @@ async fn the_python_router_reads_the_stream_with_a_consumer_group() {
         panic!("{pending:?}")
     };
     assert_eq!(summary[0], redis::Value::Int(0));
-    let again = Command::new(&python)
-        .arg("stream_router.py")
-        .args([
-            "--redis-url",
-            &redis.url(),
-            "--group",
-            "routers",
-            "--consumer",
-            "t1",
-        ])
-        .args(["--count", "1", "--block-ms", "200"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python"))
-        .output()
-        .unwrap();
+    let again = route(1, 200);
     assert!(again.status.success());
     assert!(
         again.stdout.is_empty(),
