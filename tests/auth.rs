@@ -354,13 +354,7 @@ fn serve_refuses_a_public_address_without_auth() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("rapport.toml");
     std::fs::write(&path, "[server]\nlisten = \"0.0.0.0:0\"\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--config"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = common::serve_refused(&path);
     assert!(
         stderr.contains("refusing to listen on 0.0.0.0:0 without authentication"),
         "{stderr}"

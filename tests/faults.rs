@@ -461,13 +461,7 @@ fn the_server_refuses_to_start_on_an_invalid_config() {
         "[server]\nmax_in_flight_per_stream = 0\n[conversation]\newma_alpha = 1.5\n",
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--config"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = common::serve_refused(&path);
     assert!(
         stderr.contains("server.max_in_flight_per_stream")
             && stderr.contains("conversation.ewma_alpha"),

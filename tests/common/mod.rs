@@ -228,3 +228,14 @@ pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, String
         body.to_string(),
     )
 }
+
+/// Runs `rapport serve --config path`, which must refuse to start; its stderr.
+pub fn serve_refused(path: &std::path::Path) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--config"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
