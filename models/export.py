@@ -1,8 +1,10 @@
 """Writes the shipped model folder from a trained network.
 
 - `<work>/model.fp32.onnx`: the full-precision graph (kept out of git);
-- `<out>/model.onnx`: the same graph with the encoder's MatMuls dynamically quantized to int8 and
-  the five heads left in fp32 (int8 heads collapse the outputs to constants);
+- `<out>/model.onnx`: the same graph with the encoder's MatMul weights quantized to int8 per
+  channel and the five heads left in fp32 (int8 heads collapse the outputs to constants); the
+  activation ranges are then fixed on training-split turns (static_quant.py) so an utterance
+  scores the same in any batch;
 - `<out>/tokenizer.json`: the encoder's tokenizer, padding off, truncation at MAX_LENGTH;
 - `<out>/labels.json`: version, output names, label order and the thresholds tuned on dev.
 """
@@ -16,6 +18,7 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from tokenizers import Tokenizer
 
 from data import CONTEXT_TOKENS, EMOTIONS, FRUSTRATION_EMOTIONS, SENTIMENTS, TEXT_TOKENS
+import static_quant
 from intents import INTENTS
 from network import HEAD_MODULES, OUTPUTS, Exportable
 
@@ -98,7 +101,8 @@ def ship(network, tokenizer, calibration: dict, out: Path, work: Path, version: 
     work.mkdir(parents=True, exist_ok=True)
     fp32 = work / "model.fp32.onnx"
     export_fp32(network, calibration, fp32)
-    quantize_encoder(fp32, out / "model.onnx")
     tokenizer.save(str(out / "tokenizer.json"))
+    quantize_encoder(fp32, out / "model.onnx")
+    static_quant.main(str(out / "model.onnx"))
     (out / "labels.json").write_text(json.dumps(labels_json(version, calibration), indent=2) + "\n")
     print(f"shipped {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", flush=True)
