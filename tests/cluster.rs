@@ -4,7 +4,7 @@
 //! over; a subscriber that reconnects to B with `from_sequence` gets exactly what it missed;
 //! Redis killed and restarted mid-run loses no signal a turn was answered with. Each signal
 //! reaches webhooks and the audit file once, from the replica that made it, with the sequence
-//! subscribers see. Also the Python router that reads the stream directly with a consumer group.
+//! subscribers see; Also the Python router that reads the stream directly with a consumer group.
 
 mod common;
 
@@ -340,6 +340,14 @@ impl Subscriber {
     fn ids(&self) -> Vec<&str> {
         self.seen.iter().map(|s| s.signal_id.as_str()).collect()
     }
+
+    /// The sequence of signal `id`, seen already or read until it arrives.
+    async fn sequence_of(&mut self, id: &str) -> u64 {
+        match self.seen.iter().find(|s| s.signal_id == id) {
+            Some(signal) => signal.sequence,
+            None => self.until(id).await,
+        }
+    }
 }
 
 /// A webhook receiver on loopback: each POST to `/<name>` is recorded as (name, signal JSON).
@@ -476,6 +484,7 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         .say(&mut on_a, customer("c1", "3", "no, let me talk to a human"))
         .await;
     let first = signal_id(&asked, proto::SignalKind::Escalate);
+    let newest_of_c1 = asked.signals.last().unwrap().signal_id.clone();
     emitted
         .say(&mut on_a, customer("c2", "1", "hello, where is my order?"))
         .await;
@@ -490,6 +499,12 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     let before = a.conversation("c1").await.unwrap();
     assert_eq!(before.customer_turns, 2);
     assert!(before.escalated);
+    let last = before.last_signal.expect("A shows c1's last signal");
+    let newest_sequence = router.sequence_of(&newest_of_c1).await;
+    assert_eq!(
+        (last.signal_id.as_str(), last.sequence),
+        (newest_of_c1.as_str(), newest_sequence)
+    );
 
     let mut a = a;
     a.process.kill();
@@ -525,9 +540,22 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         "the escalation latch was lost: {angry:?}"
     );
     assert!(everything_on_b.until(&first).await > 0);
+    // The newest signal of c1: the one made on A, unless the turn on B fired another.
+    let newest = angry
+        .signals
+        .last()
+        .map_or(newest_of_c1.clone(), |s| s.signal_id.clone());
+    let newest_sequence = everything_on_b.sequence_of(&newest).await;
     let after = b.conversation("c1").await.unwrap();
     assert_eq!(after.customer_turns, 3);
     assert!(after.escalated);
+    let last = after
+        .last_signal
+        .expect("B shows c1's last signal after the takeover");
+    assert_eq!(
+        (last.signal_id.as_str(), last.sequence),
+        (newest.as_str(), newest_sequence)
+    );
     eprintln!("next turn answered with state by B {resumed:?} after A was killed");
     assert!(resumed < Duration::from_secs(1), "resume took {resumed:?}");
 
