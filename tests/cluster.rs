@@ -4,7 +4,8 @@
 //! over; a subscriber that reconnects to B with `from_sequence` gets exactly what it missed;
 //! Redis killed and restarted mid-run loses no signal a turn was answered with. Each signal
 //! reaches webhooks and the audit file once, from the replica that made it, with the sequence
-//! subscribers see; Also the Python router that reads the stream directly with a consumer group.
+//! subscribers see; with `[auth]`, a subscriber on one replica sees only its tenants' signals
+//! made on another. Also the Python router that reads the stream directly with a consumer group.
 
 mod common;
 
@@ -205,11 +206,15 @@ impl Replica {
     }
 
     async fn converse(&self) -> common::Conversation {
+        self.converse_as(None).await
+    }
+
+    async fn converse_as(&self, token: Option<&str>) -> common::Conversation {
         let (requests, receiver) = mpsc::channel(64);
         let responses = self
             .client()
             .await
-            .converse(ReceiverStream::new(receiver))
+            .converse(common::bearer(ReceiverStream::new(receiver), token))
             .await
             .unwrap()
             .into_inner();
@@ -220,6 +225,10 @@ impl Replica {
     }
 
     async fn subscribe(&self, from_sequence: Option<u64>) -> Subscriber {
+        self.subscribe_as(None, from_sequence).await
+    }
+
+    async fn subscribe_as(&self, token: Option<&str>, from_sequence: Option<u64>) -> Subscriber {
         let request = proto::SubscribeSignalsRequest {
             from_sequence,
             ..Default::default()
@@ -227,7 +236,7 @@ impl Replica {
         let stream = self
             .client()
             .await
-            .subscribe_signals(request)
+            .subscribe_signals(common::bearer(request, token))
             .await
             .unwrap()
             .into_inner();
@@ -689,6 +698,51 @@ async fn webhooks_and_the_audit_file_get_each_signal_once_from_the_replica_that_
     })
     .await;
     assert!(!b.log().contains(logged.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_a_subscriber_on_one_replica_sees_only_its_tenants_signals_from_another() {
+    use rapport::auth::{hash_token, to_hex};
+    const BOT: &str = "bot-both-tenants-3e9f1c";
+    const ACME_DESK: &str = "acme-desk-8b21d7";
+    const ROUTER: &str = "router-every-tenant-5a0c44";
+    let token = |token: &str, tenants: &str, scopes: &str| {
+        format!(
+            "\n[[auth.tokens]]\nname = \"{token}\"\nsha256 = \"{}\"\ntenants = {tenants}\nscopes = {scopes}\n",
+            to_hex(&hash_token(token))
+        )
+    };
+    let auth = [
+        "\n[auth]\nmode = \"tokens\"\n".to_string(),
+        token(BOT, r#"["acme", "globex"]"#, r#"["converse"]"#),
+        token(ACME_DESK, r#"["acme"]"#, r#"["subscribe"]"#),
+        token(ROUTER, r#"["*"]"#, r#"["subscribe"]"#),
+    ]
+    .concat();
+    let redis = Redis::start().await;
+    let a = Replica::start_with("auth-a", &redis, &auth).await;
+    let b = Replica::start_with("auth-b", &redis, &auth).await;
+    let mut desk = b.subscribe_as(Some(ACME_DESK), None).await;
+    let mut router = b.subscribe_as(Some(ROUTER), None).await;
+
+    let mut on_a = a.converse_as(Some(BOT)).await;
+    let globex = proto::Turn {
+        tenant_id: "globex".into(),
+        ..customer("g1", "1", "let me talk to a human")
+    };
+    let theirs = signal_id(&on_a.say(globex).await, proto::SignalKind::Escalate);
+    // On B before acme's signal is made, so the desk would meet it first.
+    router.until(&theirs).await;
+    let acme = customer("a1", "1", "let me talk to a human");
+    let mine = signal_id(&on_a.say(acme).await, proto::SignalKind::Escalate);
+    desk.until(&mine).await;
+    assert_eq!(desk.ids(), [mine.as_str()]);
+
+    // Replayed from the start on B: filtered the same way.
+    let mut replayed = b.subscribe_as(Some(ACME_DESK), Some(0)).await;
+    replayed.until(&mine).await;
+    assert_eq!(replayed.ids(), [mine.as_str()]);
+    assert!(desk.seen.iter().all(|s| s.tenant_id == "acme"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
