@@ -451,6 +451,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn finds_a_conversations_newest_signal_while_the_buffer_holds_it() {
+        let hub = Arc::new(SignalHub::new(3, Vec::new()));
+        let in_conversation = |id: &str, tenant: &str, conversation: &str| Signal {
+            conversation_id: conversation.into(),
+            ..signal(id, tenant, Priority::High)
+        };
+        hub.publish(in_conversation("c-1", "t", "c"));
+        hub.publish(in_conversation("c-2", "t", "c"));
+        hub.publish(in_conversation("other-tenant", "u", "c"));
+        hub.publish(in_conversation("d-1", "t", "d"));
+        assert_eq!(hub.newest_of("t", "c").unwrap().id, "c-2");
+        assert_eq!(hub.newest_of("u", "c").unwrap().id, "other-tenant");
+        hub.publish(in_conversation("d-2", "t", "d"));
+        hub.publish(in_conversation("d-3", "t", "d"));
+        assert!(hub.newest_of("t", "c").is_none(), "evicted");
+    }
+
+    #[tokio::test]
     async fn a_subscriber_that_falls_behind_the_live_channel_is_caught_up_from_the_buffer() {
         let hub = Arc::new(SignalHub::new(4096, Vec::new()));
         let filter = SignalFilter {
