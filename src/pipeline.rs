@@ -414,6 +414,28 @@ impl Pipeline {
             .ok_or(PipelineError::UnknownConversation)
     }
 
+    /// A conversation's newest signal, as `GetConversation` shows it: alone, the one it holds
+    /// (while the hub's replay buffer does). In cluster mode the hub's copy, numbered by the
+    /// stream: the one a conversation holds is unnumbered (and gone once the stream has it),
+    /// and a conversation taken over from another replica holds none, its signals having been
+    /// made there. A signal made here that the stream has not handed back yet is shown as held,
+    /// with `sequence = 0`, like on its `Converse` response.
+    pub fn last_signal(
+        &self,
+        key: &ConversationKey,
+        conversation: &Conversation,
+    ) -> Option<Arc<Signal>> {
+        let held = conversation.last_signal();
+        if self.cluster.is_none() {
+            return held;
+        }
+        let numbered = self.hub.newest_of(&key.tenant_id, &key.conversation_id);
+        match (held, numbered) {
+            (Some(held), Some(numbered)) if held.id != numbered.id => Some(held),
+            (held, numbered) => numbered.or(held),
+        }
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -28,7 +28,9 @@ pub struct Conversation {
     pub state: ConversationState,
     pub policy: PolicyMemory,
     /// The newest signal, while the hub's replay buffer holds it (the buffer, bounded by
-    /// `[signals] replay_capacity`, owns signals; a conversation does not keep one alive).
+    /// `[signals] replay_capacity`, owns signals; a conversation does not keep one alive). In
+    /// cluster mode the unnumbered copy made here, gone once the stream has it:
+    /// `Pipeline::last_signal` reads the hub's numbered copy instead.
     pub last_signal: Option<Weak<Signal>>,
     touched: Instant,
     /// Approximate bytes, as last counted into the store's total.

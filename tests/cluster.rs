@@ -2,8 +2,10 @@
 //! `redis-server` (installed by `.ci/setup`), all on loopback ports. A conversation half on
 //! replica A, A killed with SIGKILL, the rest on replica B: state, latch and seen turn ids carry
 //! over; a subscriber that reconnects to B with `from_sequence` gets exactly what it missed;
-//! Redis killed and restarted mid-run loses no signal a turn was answered with. Also the Python
-//! router that reads the stream directly with a consumer group.
+//! Redis killed and restarted mid-run loses no signal a turn was answered with. Each signal
+//! reaches webhooks and the audit file once, from the replica that made it, with the sequence
+//! subscribers see; with `[auth]`, a subscriber on one replica sees only its tenants' signals
+//! made on another. Also the Python router that reads the stream directly with a consumer group.
 
 mod common;
 
@@ -154,15 +156,23 @@ struct Replica {
 
 impl Replica {
     async fn start(name: &str, redis: &Redis) -> Self {
+        Self::start_with(name, redis, "").await
+    }
+
+    /// A replica writing its audit file to `audit.jsonl` in its directory, with `extra` (more
+    /// `[signals]` keys or tables, `[auth]`) at the end of its config.
+    async fn start_with(name: &str, redis: &Redis, extra: &str) -> Self {
         let dir = temp_dir(name);
         let (port, metrics_port) = (free_port(), free_port());
         let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu");
         let config = format!(
             "[server]\nlisten = \"127.0.0.1:{port}\"\nmetrics_listen = \"127.0.0.1:{metrics_port}\"\n\
              drain_timeout_ms = 1000\n\n[nlu]\nmodel_dir = \"{}\"\nthreads = 1\n\n\
-             [cluster]\nredis_url = \"{}\"\nload_timeout_ms = 500\n",
+             [cluster]\nredis_url = \"{}\"\nload_timeout_ms = 500\n\n\
+             [signals]\naudit_file = \"{}\"\n{extra}",
             model.display(),
-            redis.url()
+            redis.url(),
+            dir.join("audit.jsonl").display(),
         );
         let path = dir.join("rapport.toml");
         std::fs::write(&path, config).unwrap();
@@ -196,11 +206,15 @@ impl Replica {
     }
 
     async fn converse(&self) -> common::Conversation {
+        self.converse_as(None).await
+    }
+
+    async fn converse_as(&self, token: Option<&str>) -> common::Conversation {
         let (requests, receiver) = mpsc::channel(64);
         let responses = self
             .client()
             .await
-            .converse(ReceiverStream::new(receiver))
+            .converse(common::bearer(ReceiverStream::new(receiver), token))
             .await
             .unwrap()
             .into_inner();
@@ -211,6 +225,10 @@ impl Replica {
     }
 
     async fn subscribe(&self, from_sequence: Option<u64>) -> Subscriber {
+        self.subscribe_as(None, from_sequence).await
+    }
+
+    async fn subscribe_as(&self, token: Option<&str>, from_sequence: Option<u64>) -> Subscriber {
         let request = proto::SubscribeSignalsRequest {
             from_sequence,
             ..Default::default()
@@ -218,7 +236,7 @@ impl Replica {
         let stream = self
             .client()
             .await
-            .subscribe_signals(request)
+            .subscribe_signals(common::bearer(request, token))
             .await
             .unwrap()
             .into_inner();
@@ -277,6 +295,15 @@ impl Replica {
     fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("rapport.log")).unwrap_or_default()
     }
+
+    /// The signals in its audit file so far, in order.
+    fn audited(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.join("audit.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
 }
 
 impl Drop for Replica {
@@ -322,6 +349,89 @@ impl Subscriber {
     fn ids(&self) -> Vec<&str> {
         self.seen.iter().map(|s| s.signal_id.as_str()).collect()
     }
+
+    /// The sequence of signal `id`, seen already or read until it arrives.
+    async fn sequence_of(&mut self, id: &str) -> u64 {
+        match self.seen.iter().find(|s| s.signal_id == id) {
+            Some(signal) => signal.sequence,
+            None => self.until(id).await,
+        }
+    }
+}
+
+/// A webhook receiver on loopback: each POST to `/<name>` is recorded as (name, signal JSON).
+struct Hooks {
+    base: String,
+    arrivals: mpsc::UnboundedReceiver<(String, serde_json::Value)>,
+    arrived: Vec<(String, serde_json::Value)>,
+}
+
+impl Hooks {
+    async fn start() -> Self {
+        use axum::extract::{Path as Segment, State};
+        let (arrived, arrivals) = mpsc::unbounded_channel::<(String, serde_json::Value)>();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let receive = |Segment(name): Segment<String>,
+                       State(arrived): State<mpsc::UnboundedSender<_>>,
+                       body: axum::body::Bytes| async move {
+            let signal = serde_json::from_slice(&body).unwrap();
+            let _ = arrived.send((name, signal));
+            axum::http::StatusCode::OK
+        };
+        let app = axum::Router::new()
+            .route("/{name}", axum::routing::post(receive))
+            .with_state(arrived);
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self {
+            base,
+            arrivals,
+            arrived: Vec::new(),
+        }
+    }
+
+    /// A `[[signals.webhooks]]` table posting to `/<name>`.
+    fn webhook(&self, name: &str) -> String {
+        format!(
+            "\n[[signals.webhooks]]\nurl = \"{}/{name}\"\ninitial_backoff_ms = 20\n",
+            self.base
+        )
+    }
+
+    /// Reads deliveries until each (receiver, signal id) in `expected` has arrived (bounded).
+    async fn until(&mut self, expected: &[(&str, &str)]) {
+        let all_in = |arrived: &[(String, serde_json::Value)]| {
+            expected
+                .iter()
+                .all(|(name, id)| arrived.iter().any(|(n, s)| n == name && s["id"] == *id))
+        };
+        let read = async {
+            while !all_in(&self.arrived) {
+                let delivery = self.arrivals.recv().await.expect("the receiver runs");
+                self.arrived.push(delivery);
+            }
+        };
+        tokio::time::timeout(DEADLINE, read)
+            .await
+            .unwrap_or_else(|_| panic!("deliveries {expected:?} never arrived"));
+    }
+
+    /// The (id, sequence) of each signal posted to `/<name>`, in arrival order.
+    fn to(&self, name: &str) -> Vec<(String, u64)> {
+        self.arrived
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, s)| id_and_sequence(s))
+            .collect()
+    }
+}
+
+/// A signal's id and sequence from its JSON (webhook body, audit line).
+fn id_and_sequence(signal: &serde_json::Value) -> (String, u64) {
+    (
+        signal["id"].as_str().unwrap().to_string(),
+        signal["sequence"].as_u64().unwrap(),
+    )
 }
 
 /// Every signal the turns were answered with, in order.
@@ -383,6 +493,7 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         .say(&mut on_a, customer("c1", "3", "no, let me talk to a human"))
         .await;
     let first = signal_id(&asked, proto::SignalKind::Escalate);
+    let newest_of_c1 = asked.signals.last().unwrap().signal_id.clone();
     emitted
         .say(&mut on_a, customer("c2", "1", "hello, where is my order?"))
         .await;
@@ -397,6 +508,12 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     let before = a.conversation("c1").await.unwrap();
     assert_eq!(before.customer_turns, 2);
     assert!(before.escalated);
+    let last = before.last_signal.expect("A shows c1's last signal");
+    let newest_sequence = router.sequence_of(&newest_of_c1).await;
+    assert_eq!(
+        (last.signal_id.as_str(), last.sequence),
+        (newest_of_c1.as_str(), newest_sequence)
+    );
 
     let mut a = a;
     a.process.kill();
@@ -432,9 +549,22 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         "the escalation latch was lost: {angry:?}"
     );
     assert!(everything_on_b.until(&first).await > 0);
+    // The newest signal of c1: the one made on A, unless the turn on B fired another.
+    let newest = angry
+        .signals
+        .last()
+        .map_or(newest_of_c1.clone(), |s| s.signal_id.clone());
+    let newest_sequence = everything_on_b.sequence_of(&newest).await;
     let after = b.conversation("c1").await.unwrap();
     assert_eq!(after.customer_turns, 3);
     assert!(after.escalated);
+    let last = after
+        .last_signal
+        .expect("B shows c1's last signal after the takeover");
+    assert_eq!(
+        (last.signal_id.as_str(), last.sequence),
+        (newest.as_str(), newest_sequence)
+    );
     eprintln!("next turn answered with state by B {resumed:?} after A was killed");
     assert!(resumed < Duration::from_secs(1), "resume took {resumed:?}");
 
@@ -516,6 +646,103 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
         .map(|e| e.get::<String>("signal_id").unwrap())
         .collect();
     assert_eq!(ids, during_outage);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_and_the_audit_file_get_each_signal_once_from_the_replica_that_made_it() {
+    let redis = Redis::start().await;
+    let mut hooks = Hooks::start().await;
+    let a = Replica::start_with("hook-a", &redis, &hooks.webhook("a")).await;
+    let b = Replica::start_with("hook-b", &redis, &hooks.webhook("b")).await;
+    let mut subscriber = b.subscribe(None).await;
+    let (mut on_a, mut on_b) = (a.converse().await, b.converse().await);
+    let mut escalate = async |stream: &mut common::Conversation, conversation: &str| {
+        let turn = customer(conversation, "1", "let me talk to a human");
+        let id = signal_id(&stream.say(turn).await, proto::SignalKind::Escalate);
+        // In the stream before the next one is made: stream order is the order made here.
+        let sequence = subscriber.until(&id).await;
+        (id, sequence)
+    };
+    let first_on_a = escalate(&mut on_a, "w1").await;
+    let on_b_only = escalate(&mut on_b, "w2").await;
+    let second_on_a = escalate(&mut on_a, "w3").await;
+    assert!(first_on_a.1 > 0);
+
+    // Each webhook posts its replica's signals in stream order: had B posted A's first
+    // signal, it would have arrived before B's own; had A posted B's, before A's second.
+    hooks
+        .until(&[("a", &second_on_a.0), ("b", &on_b_only.0)])
+        .await;
+    assert_eq!(hooks.to("a"), [first_on_a.clone(), second_on_a.clone()]);
+    assert_eq!(hooks.to("b"), [on_b_only.clone()]);
+
+    // The audit files likewise, with the same sequences.
+    for (replica, expected) in [
+        (&a, vec![first_on_a.clone(), second_on_a.clone()]),
+        (&b, vec![on_b_only.clone()]),
+    ] {
+        let newest = &expected.last().unwrap().0;
+        eventually(
+            "the audit file to hold the replica's newest signal",
+            || async move { replica.audited().iter().any(|s| s["id"] == newest.as_str()) },
+        )
+        .await;
+        let audited: Vec<_> = replica.audited().iter().map(id_and_sequence).collect();
+        assert_eq!(audited, expected);
+    }
+    // And the log line of a signal (its sequence), on the replica that made it only.
+    let logged = &first_on_a.1.to_string();
+    let replica = &a;
+    eventually("A's log line of its signal", || async move {
+        replica.log().contains(logged.as_str())
+    })
+    .await;
+    assert!(!b.log().contains(logged.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_a_subscriber_on_one_replica_sees_only_its_tenants_signals_from_another() {
+    use rapport::auth::{hash_token, to_hex};
+    const BOT: &str = "bot-both-tenants-3e9f1c";
+    const ACME_DESK: &str = "acme-desk-8b21d7";
+    const ROUTER: &str = "router-every-tenant-5a0c44";
+    let token = |token: &str, tenants: &str, scopes: &str| {
+        format!(
+            "\n[[auth.tokens]]\nname = \"{token}\"\nsha256 = \"{}\"\ntenants = {tenants}\nscopes = {scopes}\n",
+            to_hex(&hash_token(token))
+        )
+    };
+    let auth = [
+        "\n[auth]\nmode = \"tokens\"\n".to_string(),
+        token(BOT, r#"["acme", "globex"]"#, r#"["converse"]"#),
+        token(ACME_DESK, r#"["acme"]"#, r#"["subscribe"]"#),
+        token(ROUTER, r#"["*"]"#, r#"["subscribe"]"#),
+    ]
+    .concat();
+    let redis = Redis::start().await;
+    let a = Replica::start_with("auth-a", &redis, &auth).await;
+    let b = Replica::start_with("auth-b", &redis, &auth).await;
+    let mut desk = b.subscribe_as(Some(ACME_DESK), None).await;
+    let mut router = b.subscribe_as(Some(ROUTER), None).await;
+
+    let mut on_a = a.converse_as(Some(BOT)).await;
+    let globex = proto::Turn {
+        tenant_id: "globex".into(),
+        ..customer("g1", "1", "let me talk to a human")
+    };
+    let theirs = signal_id(&on_a.say(globex).await, proto::SignalKind::Escalate);
+    // On B before acme's signal is made, so the desk would meet it first.
+    router.until(&theirs).await;
+    let acme = customer("a1", "1", "let me talk to a human");
+    let mine = signal_id(&on_a.say(acme).await, proto::SignalKind::Escalate);
+    desk.until(&mine).await;
+    assert_eq!(desk.ids(), [mine.as_str()]);
+
+    // Replayed from the start on B: filtered the same way.
+    let mut replayed = b.subscribe_as(Some(ACME_DESK), Some(0)).await;
+    replayed.until(&mine).await;
+    assert_eq!(replayed.ids(), [mine.as_str()]);
+    assert!(desk.seen.iter().all(|s| s.tenant_id == "acme"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,8 +8,9 @@ group share the signals, each entry is acknowledged (XACK) once it is handled, a
 crashed router had read but not acknowledged are read again by the same consumer name.
 
 Entry fields: signal_id, tenant_id, conversation_id, kind (escalate | switch_channel),
-priority (low | normal | high | urgent), rule_id, and signal: the whole signal as JSON (the
-audit-file format; its handoff text is already redacted). The signal's sequence is the entry id
+priority (low | normal | high | urgent), rule_id, replica (the id of the rapport process that
+made it), and signal: the whole signal as JSON (the audit-file format; its handoff text is
+already redacted). The signal's sequence is the entry id
 `<ms>-<seq>` packed as `ms << 20 | seq`, the same number SubscribeSignals reports.
 
 Prints one JSON object per signal on stdout:

@@ -321,6 +321,7 @@ pub fn signal(signal: &Signal) -> proto::Signal {
 pub fn conversation(
     key: ConversationKey,
     conversation: &Conversation,
+    last_signal: Option<&Signal>,
 ) -> proto::GetConversationResponse {
     let state = &conversation.state;
     proto::GetConversationResponse {
@@ -336,7 +337,7 @@ pub fn conversation(
         repetitions: state.repetitions,
         waiting_ms: state.waiting_ms(now_ms()),
         escalated: conversation.policy.escalated,
-        last_signal: conversation.last_signal().as_deref().map(signal),
+        last_signal: last_signal.map(signal),
         handoff: Some(handoff(&crate::signals::build_handoff(&state.snapshot()))),
     }
 }

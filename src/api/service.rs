@@ -170,6 +170,11 @@ impl Rapport for RapportService {
         caller.authorize_tenant("GetConversation", Scope::Read, &request.tenant_id)?;
         let key = convert::key(request.tenant_id, request.conversation_id);
         let conversation = self.pipeline.conversation(&key).map_err(|e| status(&e))?;
-        Ok(Response::new(convert::conversation(key, &conversation)))
+        let last_signal = self.pipeline.last_signal(&key, &conversation);
+        Ok(Response::new(convert::conversation(
+            key,
+            &conversation,
+            last_signal.as_deref(),
+        )))
     }
 }

@@ -68,19 +68,29 @@ impl Cluster {
         };
         let connection = connect(timeout)?;
         let tail = connect(timeout + Duration::from_millis(2_000))?;
+        // Drawn per process: a restarted replica does not take its old signals for new ones.
+        let replica: Arc<str> = format!("{:016x}", rand::random::<u64>()).into();
         hub.set_log(signal_log::SignalAppender::spawn(
             connection.clone(),
             config.clone(),
             health.clone(),
+            replica.clone(),
         ));
-        signal_tail::spawn(hub, tail, config.clone(), health.clone(), replay_capacity);
+        signal_tail::spawn(
+            hub,
+            tail,
+            config.clone(),
+            health.clone(),
+            replay_capacity,
+            replica.clone(),
+        );
         let checkpoints = checkpoint::CheckpointWriter::spawn(
             connection.clone(),
             config.clone(),
             health.clone(),
             idle_ttl_secs,
         );
-        tracing::info!(stream = %config.stream_key(), "cluster mode: signals and conversation checkpoints in redis");
+        tracing::info!(stream = %config.stream_key(), %replica, "cluster mode: signals and conversation checkpoints in redis");
         Ok(Some(Arc::new(Self {
             config,
             connection,

@@ -4,7 +4,8 @@
 //! One Lua script per signal does `SET <prefix>:signal-id:<id> NX EX ttl` and, only if that
 //! key was new, `XADD <prefix>:signals MAXLEN ~ N * field value …`: a signal resent by a retry
 //! or by another replica that took the conversation over is appended once. Stream entry
-//! fields: `signal_id`, `tenant_id`, `conversation_id`, `kind`, `priority`, `rule_id`, and
+//! fields: `signal_id`, `tenant_id`, `conversation_id`, `kind`, `priority`, `rule_id`,
+//! `replica` (the id this process drew at start: the tail tells its own signals by it) and
 //! `signal`, the whole signal as the JSON of the audit file (its `sequence` is 0: the
 //! sequence is the entry id, see [`super::sequence`]).
 //!
@@ -32,6 +33,9 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
 end
 return false
 ";
+
+/// The stream entry field naming the replica that made the signal.
+pub const REPLICA_FIELD: &str = "replica";
 
 /// Signals per pipelined round trip.
 const BATCH: usize = 128;
@@ -69,13 +73,20 @@ impl SignalAppender {
         connection: ConnectionManager,
         config: Arc<ClusterConfig>,
         health: Arc<RedisHealth>,
+        replica: Arc<str>,
     ) -> Arc<Self> {
         let appender = Arc::new(Self {
             queue: Mutex::new(VecDeque::new()),
             wake: Notify::new(),
             capacity: config.signal_buffer.max(1),
         });
-        tokio::spawn(write(Arc::downgrade(&appender), connection, config, health));
+        tokio::spawn(write(
+            Arc::downgrade(&appender),
+            connection,
+            config,
+            health,
+            replica,
+        ));
         appender
     }
 
@@ -98,6 +109,7 @@ async fn write(
     mut connection: ConnectionManager,
     config: Arc<ClusterConfig>,
     health: Arc<RedisHealth>,
+    replica: Arc<str>,
 ) {
     let stream = config.stream_key();
     let timeout = Duration::from_millis(config.command_timeout_ms);
@@ -114,7 +126,7 @@ async fn write(
         }
         let mut pipe = redis::pipe();
         for signal in &batch {
-            append_command(&mut pipe, &config, &stream, signal);
+            append_command(&mut pipe, &config, &stream, &replica, signal);
         }
         let sent = tokio::time::timeout(
             timeout,
@@ -144,6 +156,7 @@ fn append_command(
     pipe: &mut redis::Pipeline,
     config: &ClusterConfig,
     stream: &str,
+    replica: &str,
     signal: &Signal,
 ) {
     let json = serde_json::to_string(signal).unwrap_or_default();
@@ -166,6 +179,8 @@ fn append_command(
         .arg(priority(signal.priority))
         .arg("rule_id")
         .arg(signal.rule_id)
+        .arg(REPLICA_FIELD)
+        .arg(replica)
         .arg("signal")
         .arg(json);
 }

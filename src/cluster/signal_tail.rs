@@ -3,7 +3,11 @@
 //! newest `replay_capacity` entries for `from_sequence` replays, then follows the stream with
 //! `XREAD BLOCK` from the last id it saw, on a connection of its own (a blocking read would
 //! hold up the commands multiplexed on the shared one). Each entry's sequence is its packed
-//! id ([`super::sequence`]); the hub drops ids and sequences it already holds.
+//! id ([`super::sequence`]); the hub drops ids and sequences it already holds. An entry whose
+//! `replica` field is this process's id is a signal this replica made: the hub hands it to
+//! the sinks (log line, audit file, webhooks) too, now that it is numbered. Entries loaded
+//! at start are for subscribers only (a restarted replica has a new id), so a restart does
+//! not deliver old signals to the sinks again.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -14,8 +18,8 @@ use redis::streams::{StreamId, StreamRangeReply, StreamReadReply};
 use super::ClusterConfig;
 use super::health::RedisHealth;
 use super::sequence;
-use super::signal_log::Backoff;
-use crate::signals::{Signal, SignalHub};
+use super::signal_log::{Backoff, REPLICA_FIELD};
+use crate::signals::{MadeBy, Signal, SignalHub};
 
 const BLOCK_MS: u64 = 1_000;
 const COUNT: usize = 512;
@@ -26,6 +30,7 @@ pub fn spawn(
     config: Arc<ClusterConfig>,
     health: Arc<RedisHealth>,
     backfill: usize,
+    replica: Arc<str>,
 ) {
     tokio::spawn(tail(
         Arc::downgrade(hub),
@@ -33,6 +38,7 @@ pub fn spawn(
         config,
         health,
         backfill,
+        replica,
     ));
 }
 
@@ -42,6 +48,7 @@ async fn tail(
     config: Arc<ClusterConfig>,
     health: Arc<RedisHealth>,
     backfill: usize,
+    replica: Arc<str>,
 ) {
     let stream = config.stream_key();
     let timeout = Duration::from_millis(config.command_timeout_ms + BLOCK_MS);
@@ -124,10 +131,18 @@ async fn tail(
         }
         for entry in &entries {
             if let Some(signal) = decode(entry) {
-                hub.deliver(signal);
+                hub.deliver(signal, made_by(entry, &replica));
             }
             last_id = Some(entry.id.clone());
         }
+    }
+}
+
+/// Whether the entry names this replica as the signal's maker.
+fn made_by(entry: &StreamId, replica: &str) -> MadeBy {
+    match entry.get::<String>(REPLICA_FIELD) {
+        Some(maker) if maker == replica => MadeBy::ThisReplica,
+        _ => MadeBy::AnotherReplica,
     }
 }
 
@@ -152,7 +167,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::signals::{HubEvent, SignalFilter, SignalLog};
+    use crate::signals::{HubEvent, SignalFilter, SignalLog, Sink};
 
     /// What a replica appended to the shared log.
     #[derive(Default)]
@@ -202,17 +217,60 @@ mod tests {
         let published = hub.publish(signal("a")).unwrap();
         assert_eq!(published.sequence, 0);
         assert_eq!(log.0.lock().unwrap().len(), 1);
-        assert!(hub.deliver(numbered("a", "1795000000000-0")));
+        assert!(hub.deliver(numbered("a", "1795000000000-0"), MadeBy::ThisReplica));
         assert!(
-            !hub.deliver(numbered("a", "1795000000001-0")),
+            !hub.deliver(numbered("a", "1795000000001-0"), MadeBy::ThisReplica),
             "an id already held"
         );
         assert!(
-            !hub.deliver(numbered("old", "1794000000000-0")),
+            !hub.deliver(numbered("old", "1794000000000-0"), MadeBy::AnotherReplica),
             "older than the newest held"
         );
         assert_eq!(next_id(subscription.next().await), "a");
         assert!(hub.publish(signal("a")).is_none(), "already in the log");
+    }
+
+    /// The sequences the sink was handed, by signal id.
+    #[derive(Default, Clone)]
+    struct Sunk(Arc<Mutex<Vec<(String, u64)>>>);
+
+    impl Sink for Sunk {
+        fn deliver(&self, signal: &Signal) {
+            self.0
+                .lock()
+                .unwrap()
+                .push((signal.id.clone(), signal.sequence));
+        }
+    }
+
+    #[tokio::test]
+    async fn only_this_replicas_signals_reach_the_sinks_and_only_once_numbered() {
+        let sunk = Sunk::default();
+        let hub = Arc::new(SignalHub::new(8, vec![Box::new(sunk.clone())]));
+        hub.set_log(Arc::new(Appended::default()));
+        let mut everything = hub.subscribe(SignalFilter::default(), None);
+        let mut made_here = hub.subscribe_made_here(SignalFilter::default());
+        hub.publish(signal("mine")).unwrap();
+        assert!(sunk.0.lock().unwrap().is_empty(), "not numbered yet");
+        assert!(hub.deliver(
+            numbered("theirs", "1795000000000-0"),
+            MadeBy::AnotherReplica
+        ));
+        assert!(hub.deliver(numbered("mine", "1795000000001-0"), MadeBy::ThisReplica));
+        let sequence = sequence::pack("1795000000001-0").unwrap();
+        assert_eq!(
+            *sunk.0.lock().unwrap(),
+            vec![("mine".to_string(), sequence)]
+        );
+        assert_eq!(hub.newest_made_here(), sequence);
+        assert_eq!(next_id(everything.next().await), "theirs");
+        assert_eq!(next_id(everything.next().await), "mine");
+        match made_here.next().await {
+            Some(HubEvent::Signal(s)) => {
+                assert_eq!((s.id.as_str(), s.sequence), ("mine", sequence))
+            }
+            other => panic!("expected this replica's signal, got {other:?}"),
+        }
     }
 
     #[tokio::test]
@@ -228,8 +286,8 @@ mod tests {
             tenant_id: "other".into(),
             ..numbered("x", "1795000000000-0")
         };
-        assert!(hub.deliver(other));
-        assert!(hub.deliver(numbered("mine", "1795000000001-0")));
+        assert!(hub.deliver(other, MadeBy::AnotherReplica));
+        assert!(hub.deliver(numbered("mine", "1795000000001-0"), MadeBy::AnotherReplica));
         assert_eq!(next_id(subscription.next().await), "mine");
     }
 
@@ -243,7 +301,7 @@ mod tests {
             ("b", "1795000000007-3"),
             ("c", "1795000000100-0"),
         ] {
-            hub.deliver(numbered(id, stream_id));
+            hub.deliver(numbered(id, stream_id), MadeBy::AnotherReplica);
         }
         let after_b = sequence::pack("1795000000007-3").unwrap() + 1;
         let mut subscription = hub.subscribe(SignalFilter::default(), Some(after_b));
@@ -287,5 +345,25 @@ mod tests {
             ..StreamId::default()
         };
         assert!(decode(&garbage).is_none());
+    }
+
+    #[test]
+    fn an_entry_is_this_replicas_only_when_it_names_this_replica() {
+        let entry = |replica: Option<&str>| StreamId {
+            id: "1795000000123-7".into(),
+            map: replica
+                .map(|r| {
+                    (
+                        REPLICA_FIELD.to_string(),
+                        redis::Value::BulkString(r.as_bytes().to_vec()),
+                    )
+                })
+                .into_iter()
+                .collect(),
+            ..StreamId::default()
+        };
+        assert_eq!(made_by(&entry(Some("r1")), "r1"), MadeBy::ThisReplica);
+        assert_eq!(made_by(&entry(Some("r2")), "r1"), MadeBy::AnotherReplica);
+        assert_eq!(made_by(&entry(None), "r1"), MadeBy::AnotherReplica);
     }
 }

@@ -1,5 +1,6 @@
-//! The audit file: every signal appended as one JSON line (text already redacted), off the turn
-//! path. A hub subscriber task moves signals into a bounded buffer without ever waiting; a
+//! The audit file: every signal this replica made appended as one JSON line (text already
+//! redacted), off the turn path; in cluster mode once the stream has numbered it, and the
+//! other replicas' signals stay in their own audit files. A hub subscriber task moves signals into a bounded buffer without ever waiting; a
 //! writer thread drains it, writes and flushes. A slow or stalled disk (a full pipe, a hung
 //! network mount) fills the buffer, and what does not fit is dropped and counted in
 //! `rapport_audit_dropped_total` (and [`AuditFile::dropped`]); turns are never held up. A
@@ -56,7 +57,7 @@ impl AuditFile {
             handled: handled_tx,
             dropped: dropped.clone(),
         };
-        let subscription = hub.subscribe(SignalFilter::default(), None);
+        let subscription = hub.subscribe_made_here(SignalFilter::default());
         runtime.spawn(forward.run(subscription, flush_requests));
         Ok(Self {
             hub: hub.clone(),
@@ -71,17 +72,19 @@ impl AuditFile {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Waits until every signal published so far was queued for the writer or dropped.
+    /// Waits until every signal this replica published (and, in cluster mode, the stream
+    /// numbered) so far was queued for the writer or dropped.
     pub async fn handled(&self) {
-        let through = self.hub.next_sequence().saturating_sub(1);
+        let through = self.hub.newest_made_here();
         let mut handled = self.handled.clone();
         let _ = handled.wait_for(|&seen| seen >= through).await;
     }
 
-    /// Waits until every signal published so far is written and flushed (or was dropped).
-    /// Waits for as long as the file blocks.
+    /// Waits until every signal this replica published (and, in cluster mode, the stream
+    /// numbered) so far is written and flushed (or was dropped). Waits for as long as the
+    /// file blocks.
     pub async fn flush(&self) {
-        let through = self.hub.next_sequence().saturating_sub(1);
+        let through = self.hub.newest_made_here();
         let (done, flushed) = oneshot::channel();
         if self.flushes.send((through, done)).is_ok() {
             let _ = flushed.await;

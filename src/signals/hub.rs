@@ -4,7 +4,10 @@
 //!
 //! In cluster mode a [`SignalLog`] (the Redis stream) sits in front: `publish` hands the signal
 //! to it, and the stream's entries, every replica's, come back through `deliver` already
-//! numbered.
+//! numbered, each marked with the replica that made it ([`MadeBy`]). Subscribers get every
+//! replica's signals; sinks (the log line, and through [`SignalHub::subscribe_made_here`] the
+//! audit file and webhooks) only this replica's, once they carry their sequence, so each
+//! signal reaches them once in the whole cluster.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -47,12 +50,30 @@ pub trait SignalLog: Send + Sync {
     fn append(&self, signal: Arc<Signal>);
 }
 
+/// Which replica made a signal. The one that made it delivers it to its sinks; every replica
+/// serves it to its subscribers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MadeBy {
+    ThisReplica,
+    /// Read from the cluster's stream, made elsewhere: for subscribers only.
+    AnotherReplica,
+}
+
+/// A numbered signal as the hub holds and broadcasts it.
+#[derive(Debug, Clone)]
+struct Held {
+    signal: Arc<Signal>,
+    made_by: MadeBy,
+}
+
 struct Log {
     next_sequence: u64,
     /// Every signal from this sequence on is in the buffer (or still to come).
     horizon: u64,
-    buffer: VecDeque<Arc<Signal>>,
+    buffer: VecDeque<Held>,
     ids: HashSet<String>,
+    /// The sequence of the newest signal this replica made; 0 before the first.
+    newest_made_here: u64,
 }
 
 impl Log {
@@ -62,7 +83,7 @@ impl Log {
 
     /// Buffered signals from `from` on, and a gap if some of them are gone. Sequences start
     /// at 1, so asking from 0 on a fresh log misses nothing.
-    fn since(&self, from: u64) -> (VecDeque<Arc<Signal>>, Option<HubEvent>) {
+    fn since(&self, from: u64) -> (VecDeque<Held>, Option<HubEvent>) {
         let oldest = self.oldest_sequence();
         let gap = (from.max(1) < oldest).then_some(HubEvent::Gap {
             requested_from: from,
@@ -71,7 +92,7 @@ impl Log {
         (
             self.buffer
                 .iter()
-                .filter(|s| s.sequence >= from)
+                .filter(|held| held.signal.sequence >= from)
                 .cloned()
                 .collect(),
             gap,
@@ -82,7 +103,7 @@ impl Log {
 pub struct SignalHub {
     log: Mutex<Log>,
     capacity: usize,
-    live: broadcast::Sender<Arc<Signal>>,
+    live: broadcast::Sender<Held>,
     sinks: Vec<Box<dyn Sink>>,
     upstream: OnceLock<Arc<dyn SignalLog>>,
 }
@@ -97,6 +118,7 @@ impl SignalHub {
                 horizon: 1,
                 buffer: VecDeque::new(),
                 ids: HashSet::new(),
+                newest_made_here: 0,
             }),
             capacity: capacity.max(1),
             live,
@@ -105,15 +127,17 @@ impl SignalHub {
         }
     }
 
-    /// Numbers and publishes a signal. A signal whose id is still in the buffer is not
-    /// published again; `None` then.
+    /// Numbers and publishes a signal this replica made. A signal whose id is still in the
+    /// buffer is not published again; `None` then. In cluster mode the signal goes to the
+    /// shared log instead and comes back numbered through [`Self::deliver`]; the one returned
+    /// carries `sequence = 0`.
     pub fn publish(&self, mut signal: Signal) -> Option<Arc<Signal>> {
         if let Some(upstream) = self.upstream.get() {
             if self.lock().ids.contains(&signal.id) {
                 return None;
             }
             let signal = Arc::new(signal);
-            self.emitted(&signal);
+            count(&signal);
             upstream.append(signal.clone());
             return Some(signal);
         }
@@ -123,33 +147,39 @@ impl SignalHub {
                 return None;
             }
             signal.sequence = log.next_sequence;
-            self.push(&mut log, signal)
+            self.push(&mut log, signal, MadeBy::ThisReplica)
         };
-        self.emitted(&signal);
+        count(&signal);
+        self.to_sinks(&signal);
         Some(signal)
     }
 
     /// Buffers and broadcasts a numbered signal; the caller holds the lock.
-    fn push(&self, log: &mut Log, signal: Signal) -> Arc<Signal> {
+    fn push(&self, log: &mut Log, signal: Signal, made_by: MadeBy) -> Arc<Signal> {
         log.next_sequence = signal.sequence + 1;
+        if made_by == MadeBy::ThisReplica {
+            log.newest_made_here = signal.sequence;
+        }
         let signal = Arc::new(signal);
         if log.buffer.len() == self.capacity {
             if let Some(evicted) = log.buffer.pop_front() {
-                log.ids.remove(&evicted.id);
-                log.horizon = evicted.sequence + 1;
+                log.ids.remove(&evicted.signal.id);
+                log.horizon = evicted.signal.sequence + 1;
             }
         }
         log.ids.insert(signal.id.clone());
-        log.buffer.push_back(signal.clone());
+        let held = Held {
+            signal: signal.clone(),
+            made_by,
+        };
+        log.buffer.push_back(held.clone());
         // Sent under the lock so a new subscriber sees each signal exactly once.
-        let _ = self.live.send(signal.clone());
+        let _ = self.live.send(held);
         signal
     }
 
-    fn emitted(&self, signal: &Signal) {
-        for reason in &signal.reasons {
-            telemetry::signal(signal.kind.as_str(), reason.as_str());
-        }
+    /// The sinks of a numbered signal this replica made; no lock held.
+    fn to_sinks(&self, signal: &Signal) {
         for sink in &self.sinks {
             sink.deliver(signal);
         }
@@ -161,15 +191,31 @@ impl SignalHub {
         let _ = self.upstream.set(log);
     }
 
-    /// A signal numbered by the shared log, for subscribers. Older than the newest held, or
-    /// already held: dropped, `false`.
-    pub fn deliver(&self, signal: Signal) -> bool {
-        let mut log = self.lock();
-        if signal.sequence < log.next_sequence || log.ids.contains(&signal.id) {
-            return false;
+    /// A signal numbered by the shared log, for subscribers, and for the sinks if this
+    /// replica made it. Older than the newest held, or already held: dropped, `false`.
+    pub fn deliver(&self, signal: Signal, made_by: MadeBy) -> bool {
+        let signal = {
+            let mut log = self.lock();
+            if signal.sequence < log.next_sequence || log.ids.contains(&signal.id) {
+                return false;
+            }
+            self.push(&mut log, signal, made_by)
+        };
+        if made_by == MadeBy::ThisReplica {
+            self.to_sinks(&signal);
         }
-        self.push(&mut log, signal);
         true
+    }
+
+    /// The newest held signal of a conversation (a backwards scan of the replay buffer).
+    pub fn newest_of(&self, tenant_id: &str, conversation_id: &str) -> Option<Arc<Signal>> {
+        self.lock()
+            .buffer
+            .iter()
+            .rev()
+            .map(|held| &held.signal)
+            .find(|s| s.conversation_id == conversation_id && s.tenant_id == tenant_id)
+            .cloned()
     }
 
     /// Cluster mode: the buffer holds every signal from `sequence` on.
@@ -183,16 +229,34 @@ impl SignalHub {
         filter: SignalFilter,
         from_sequence: Option<u64>,
     ) -> Subscription {
+        self.subscribe_to(filter, from_sequence, false)
+    }
+
+    /// Live signals matching `filter` that this replica made, once numbered: what the audit
+    /// file and webhooks deliver, so each signal reaches them from one replica only.
+    pub fn subscribe_made_here(self: &Arc<Self>, filter: SignalFilter) -> Subscription {
+        self.subscribe_to(filter, None, true)
+    }
+
+    fn subscribe_to(
+        self: &Arc<Self>,
+        filter: SignalFilter,
+        from_sequence: Option<u64>,
+        made_here_only: bool,
+    ) -> Subscription {
         let log = self.lock();
         let live = self.live.subscribe();
         let (backlog, gap) = match from_sequence {
             Some(from) => log.since(from),
             None => (VecDeque::new(), None),
         };
-        let next_sequence = backlog.back().map_or(log.next_sequence, |s| s.sequence + 1);
+        let next_sequence = backlog
+            .back()
+            .map_or(log.next_sequence, |held| held.signal.sequence + 1);
         Subscription {
             hub: self.clone(),
             filter,
+            made_here_only,
             gap,
             backlog,
             live,
@@ -205,6 +269,11 @@ impl SignalHub {
         self.lock().next_sequence
     }
 
+    /// The sequence of the newest signal this replica made that is numbered; 0 before one.
+    pub fn newest_made_here(&self) -> u64 {
+        self.lock().newest_made_here
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Log> {
         self.log
             .lock()
@@ -212,13 +281,22 @@ impl SignalHub {
     }
 }
 
+/// The signal counter of a signal's kind and reasons, on the replica that made it.
+fn count(signal: &Signal) {
+    for reason in &signal.reasons {
+        telemetry::signal(signal.kind.as_str(), reason.as_str());
+    }
+}
+
 /// One subscriber's position in the log.
 pub struct Subscription {
     hub: Arc<SignalHub>,
     filter: SignalFilter,
+    /// Only the signals this replica made (sinks).
+    made_here_only: bool,
     gap: Option<HubEvent>,
-    backlog: VecDeque<Arc<Signal>>,
-    live: broadcast::Receiver<Arc<Signal>>,
+    backlog: VecDeque<Held>,
+    live: broadcast::Receiver<Held>,
     next_sequence: u64,
 }
 
@@ -229,11 +307,11 @@ impl Subscription {
             return Some(gap);
         }
         loop {
-            let signal = match self.backlog.pop_front() {
-                Some(signal) => signal,
+            let held = match self.backlog.pop_front() {
+                Some(held) => held,
                 None => match self.live.recv().await {
-                    Ok(signal) if signal.sequence < self.next_sequence => continue,
-                    Ok(signal) => signal,
+                    Ok(held) if held.signal.sequence < self.next_sequence => continue,
+                    Ok(held) => held,
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         let (backlog, gap) = self.hub.lock().since(self.next_sequence);
                         self.backlog = backlog;
@@ -245,9 +323,10 @@ impl Subscription {
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
             };
-            self.next_sequence = signal.sequence + 1;
-            if self.filter.accepts(&signal) {
-                return Some(HubEvent::Signal(signal));
+            self.next_sequence = held.signal.sequence + 1;
+            let wanted = !self.made_here_only || held.made_by == MadeBy::ThisReplica;
+            if wanted && self.filter.accepts(&held.signal) {
+                return Some(HubEvent::Signal(held.signal));
             }
         }
     }
@@ -369,6 +448,24 @@ mod tests {
                 oldest_available: 2
             })
         );
+    }
+
+    #[tokio::test]
+    async fn finds_a_conversations_newest_signal_while_the_buffer_holds_it() {
+        let hub = Arc::new(SignalHub::new(3, Vec::new()));
+        let in_conversation = |id: &str, tenant: &str, conversation: &str| Signal {
+            conversation_id: conversation.into(),
+            ..signal(id, tenant, Priority::High)
+        };
+        hub.publish(in_conversation("c-1", "t", "c"));
+        hub.publish(in_conversation("c-2", "t", "c"));
+        hub.publish(in_conversation("other-tenant", "u", "c"));
+        hub.publish(in_conversation("d-1", "t", "d"));
+        assert_eq!(hub.newest_of("t", "c").unwrap().id, "c-2");
+        assert_eq!(hub.newest_of("u", "c").unwrap().id, "other-tenant");
+        hub.publish(in_conversation("d-2", "t", "d"));
+        hub.publish(in_conversation("d-3", "t", "d"));
+        assert!(hub.newest_of("t", "c").is_none(), "evicted");
     }
 
     #[tokio::test]

@@ -10,6 +10,6 @@ pub mod webhook;
 
 pub use audit::AuditFile;
 pub use handoff::{Handoff, build_handoff};
-pub use hub::{HubEvent, SignalFilter, SignalHub, SignalLog, Subscription};
+pub use hub::{HubEvent, MadeBy, SignalFilter, SignalHub, SignalLog, Subscription};
 pub use signal::{Evidence, Signal};
 pub use sinks::{LogSink, Sink};

@@ -1,6 +1,8 @@
-//! Where published signals go at once besides live subscribers: the log. Sinks run on the
-//! publishing task after every lock is released; anything that may block (the audit file,
-//! webhooks) is a hub subscriber on its own task instead.
+//! Where this replica's signals go at once besides live subscribers: the log. Sinks get a
+//! signal once it is numbered (in cluster mode, when the stream hands it back) and only on
+//! the replica that made it; they run on the publishing (or stream-reading) task after every
+//! lock is released. Anything that may block (the audit file, webhooks) is a
+//! [`super::SignalHub::subscribe_made_here`] subscriber on its own task instead.
 
 use super::Signal;
 

@@ -1,5 +1,6 @@
 //! What the page shows, as JSON: a row per live conversation and one conversation's detail.
-//! Built from the store (text already redacted there) and the board's signals.
+//! Built from the store (text already redacted there) and the board's signals. Sequences are
+//! strings: in cluster mode they exceed 2^53, past which a JavaScript number rounds them.
 
 use std::sync::Arc;
 
@@ -35,7 +36,8 @@ pub struct Row {
 #[derive(Debug, Clone, Serialize)]
 pub struct SignalView {
     pub id: String,
-    pub sequence: u64,
+    /// The signal's sequence in decimal, as a string (exact in JavaScript).
+    pub sequence: String,
     pub tenant_id: String,
     pub conversation_id: String,
     pub turn_id: String,
@@ -53,7 +55,7 @@ impl From<&Signal> for SignalView {
     fn from(signal: &Signal) -> Self {
         Self {
             id: signal.id.clone(),
-            sequence: signal.sequence,
+            sequence: signal.sequence.to_string(),
             tenant_id: signal.tenant_id.clone(),
             conversation_id: signal.conversation_id.clone(),
             turn_id: signal.turn_id.clone(),
@@ -139,4 +141,29 @@ pub fn detail(
         timeline: handoff.emotion_timeline,
         bot_failed_attempts: handoff.bot_failed_attempts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_above_2_pow_53_reach_the_page_exactly() {
+        let sequence = (1_795_000_000_123_u64 << 20) | 7;
+        assert!(sequence > 1 << 53);
+        let signal: Signal = serde_json::from_value(serde_json::json!({
+            "id": "s", "sequence": sequence, "kind": "escalate", "priority": "high",
+            "tenant_id": "t", "conversation_id": "c", "turn_id": "1",
+            "reasons": ["explicit_human_request"], "rule_id": "escalate.explicit-human-request",
+            "explanation": "", "evidence": {"turn_ids": [], "turn_frustration": 0.0,
+            "conversation_frustration": 0.0, "frustration_slope": 0.0, "consecutive_negative": 0,
+            "bot_fallback_streak": 0, "cues": [], "turn_dissatisfaction": 0.0,
+            "risk": {"value": 0.0, "operating_point": 0.5, "drivers": []}}, "current_channel": "chat",
+            "target_channel": null, "handoff": {"recent_turns": [], "emotion_timeline": [],
+            "bot_failed_attempts": [], "summary": ""}, "model_version": "m", "emitted_at_ms": 0
+        }))
+        .unwrap();
+        let json = serde_json::to_value(SignalView::from(&signal)).unwrap();
+        assert_eq!(json["sequence"], serde_json::json!(sequence.to_string()));
+    }
 }

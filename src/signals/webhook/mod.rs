@@ -1,6 +1,9 @@
 //! Webhook sink: every signal a webhook's filter accepts is POSTed to its URL as the same JSON
 //! the audit file holds, signed, with the signal id as idempotency key, retried with backoff.
 //!
+//! Only the signals this replica made, once numbered ([`SignalHub::subscribe_made_here`]): in
+//! cluster mode each signal is POSTed by one replica, not once per replica.
+//!
 //! Never on the turn path: each webhook has its own tasks fed by a hub subscription. One task
 //! moves signals from the hub into a bounded queue (a full queue drops the signal and counts
 //! it in `rapport_webhook_dropped_total`); another delivers them one at a time, in order.
@@ -35,7 +38,7 @@ pub fn spawn_all(
         .collect::<Result<_, _>>()?;
     for (webhook, target) in checked {
         let (queue, mut queued) = mpsc::channel::<deliver::Job>(webhook.queue_capacity.max(1));
-        let mut subscription = hub.subscribe(webhook.filter()?, None);
+        let mut subscription = hub.subscribe_made_here(webhook.filter()?);
         let stop = shutdown.clone();
         tokio::spawn(async move {
             loop {

@@ -29,6 +29,11 @@ const colour = (f) => (f >= HOT ? "#ef5d5d" : f >= 0.4 ? "#e3a33b" : "#3fb970");
 const arrow = { rising: "↑ rising", falling: "↓ falling", steady: "→ steady" };
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour12: false });
 const words = (s) => String(s).replaceAll("_", " ");
+// Sequences arrive as decimal strings: cluster sequences exceed 2^53, which a number rounds.
+const bySequence = (a, b) => {
+  const [x, y] = [BigInt(a.sequence), BigInt(b.sequence)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 function sparkline(values, width = 96, height = 24) {
   const svg = el("svg", { class: "spark", width, height, viewBox: `0 0 ${width} ${height}` });
@@ -188,7 +193,7 @@ function connect() {
   source.addEventListener("snapshot", (e) => {
     const rows = JSON.parse(e.data);
     // Signals fired before the page opened (or while it reconnected) join the feed in order.
-    rows.flatMap((r) => r.signals).sort((a, b) => a.sequence - b.sequence).forEach(addToFeed);
+    rows.flatMap((r) => r.signals).sort(bySequence).forEach(addToFeed);
     renderRows(rows);
   });
   source.addEventListener("signal", (e) => addToFeed(JSON.parse(e.data)));
