@@ -337,10 +337,6 @@ impl Pipeline {
                 if let Some(trace) = trace.as_deref_mut() {
                     trace.stage("publish", publishing, Instant::now());
                 }
-                if let Some(last) = signals.last() {
-                    self.store
-                        .modify(key, |c| c.last_signal = Some(Arc::downgrade(last)));
-                }
                 TurnOutcome::Assessed { facts, signals }
             }
         };
@@ -414,26 +410,12 @@ impl Pipeline {
             .ok_or(PipelineError::UnknownConversation)
     }
 
-    /// A conversation's newest signal, as `GetConversation` shows it: alone, the one it holds
-    /// (while the hub's replay buffer does). In cluster mode the hub's copy, numbered by the
-    /// stream: the one a conversation holds is unnumbered (and gone once the stream has it),
-    /// and a conversation taken over from another replica holds none, its signals having been
-    /// made there. A signal made here that the stream has not handed back yet is shown as held,
-    /// with `sequence = 0`, like on its `Converse` response.
-    pub fn last_signal(
-        &self,
-        key: &ConversationKey,
-        conversation: &Conversation,
-    ) -> Option<Arc<Signal>> {
-        let held = conversation.last_signal();
-        if self.cluster.is_none() {
-            return held;
-        }
-        let numbered = self.hub.newest_of(&key.tenant_id, &key.conversation_id);
-        match (held, numbered) {
-            (Some(held), Some(numbered)) if held.id != numbered.id => Some(held),
-            (held, numbered) => numbered.or(held),
-        }
+    /// A conversation's newest signal, as `GetConversation` shows it, while the hub's replay
+    /// buffer holds it. In cluster mode that is the copy numbered by the stream, whichever
+    /// replica made it: a signal made here shows once the stream has handed it back (one Redis
+    /// round trip after its turn), and one made on another replica once this one has read it.
+    pub fn last_signal(&self, key: &ConversationKey) -> Option<Arc<Signal>> {
+        self.hub.newest_of(&key.tenant_id, &key.conversation_id)
     }
 
     pub fn store(&self) -> &Store {

@@ -3,8 +3,8 @@
 //! and its last signal. Bounded twice: by count (`capacity`) and by approximate bytes
 //! (`max_bytes`, see `footprint`); either refuses new conversations while existing ones go on.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -13,7 +13,6 @@ use dashmap::mapref::entry::Entry;
 use crate::conversation::{Channel, ConversationState};
 use crate::policy::PolicyMemory;
 use crate::quota::{ConversationQuota, QuotaExceeded};
-use crate::signals::Signal;
 
 mod footprint;
 
@@ -27,21 +26,12 @@ pub struct ConversationKey {
 pub struct Conversation {
     pub state: ConversationState,
     pub policy: PolicyMemory,
-    /// The newest signal, while the hub's replay buffer holds it (the buffer, bounded by
-    /// `[signals] replay_capacity`, owns signals; a conversation does not keep one alive). In
-    /// cluster mode the unnumbered copy made here, gone once the stream has it:
-    /// `Pipeline::last_signal` reads the hub's numbered copy instead.
-    pub last_signal: Option<Weak<Signal>>,
+    // No signal is kept here: the hub's replay buffer owns them, and `Pipeline::last_signal`
+    // finds a conversation's newest there (a held pointer, even weak, kept each signal's
+    // allocation alive: ~0.5 KiB per escalated conversation).
     touched: Instant,
     /// Approximate bytes, as last counted into the store's total.
     bytes: usize,
-}
-
-impl Conversation {
-    /// The newest signal, if the hub still holds it.
-    pub fn last_signal(&self) -> Option<Arc<Signal>> {
-        self.last_signal.as_ref().and_then(Weak::upgrade)
-    }
 }
 
 /// The map is full (by count or bytes), or the tenant at its quota: no new conversation can start.
@@ -151,7 +141,6 @@ impl Store {
                 vacant.insert(Box::new(Conversation {
                     state: ConversationState::new(channel),
                     policy: PolicyMemory::default(),
-                    last_signal: None,
                     touched: Instant::now(),
                     bytes: 0,
                 }))
@@ -163,18 +152,6 @@ impl Store {
         Ok(result)
     }
 
-    /// Runs `f` on the conversation if it is held (never starts one), without touching it.
-    pub fn modify<R>(
-        &self,
-        key: &ConversationKey,
-        f: impl FnOnce(&mut Conversation) -> R,
-    ) -> Option<R> {
-        let mut entry = self.map.get_mut(key)?;
-        let result = f(&mut entry);
-        self.recount(key, &mut entry);
-        Some(result)
-    }
-
     /// Puts a conversation taken over from another replica, unless one is already held, or a
     /// new one could not start (count, bytes or tenant quota, as for [`Self::update`]); whether
     /// it was put.
@@ -183,7 +160,6 @@ impl Store {
         key: &ConversationKey,
         state: ConversationState,
         policy: PolicyMemory,
-        last_signal: Option<Weak<Signal>>,
     ) -> bool {
         if self.bytes() >= self.max_bytes {
             return false;
@@ -207,7 +183,6 @@ impl Store {
         let mut entry = vacant.insert(Box::new(Conversation {
             state,
             policy,
-            last_signal,
             touched: Instant::now(),
             bytes: 0,
         }));

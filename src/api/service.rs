@@ -170,7 +170,7 @@ impl Rapport for RapportService {
         caller.authorize_tenant("GetConversation", Scope::Read, &request.tenant_id)?;
         let key = convert::key(request.tenant_id, request.conversation_id);
         let conversation = self.pipeline.conversation(&key).map_err(|e| status(&e))?;
-        let last_signal = self.pipeline.last_signal(&key, &conversation);
+        let last_signal = self.pipeline.last_signal(&key);
         Ok(Response::new(convert::conversation(
             key,
             &conversation,

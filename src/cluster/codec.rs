@@ -1,5 +1,5 @@
 //! The checkpoint of one conversation as stored in Redis: one version byte, then the
-//! conversation's state, policy memory and last signal as MessagePack with field names
+//! conversation's state and policy memory as MessagePack with field names
 //! (`rmp-serde`, from the types' serde derives). Named fields mean a field added to
 //! `ConversationState` or `PolicyMemory` is encoded without any change here, and a checkpoint
 //! that lacks a field (written by an older build) is refused rather than misread; mark a new
@@ -7,13 +7,12 @@
 //! the field names cannot express (a changed meaning).
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::conversation::ConversationState;
 use crate::policy::PolicyMemory;
-use crate::signals::Signal;
 
 pub const VERSION: u8 = 1;
 
@@ -22,14 +21,12 @@ pub const VERSION: u8 = 1;
 pub struct Checkpoint {
     pub state: ConversationState,
     pub policy: PolicyMemory,
-    pub last_signal: Option<Arc<Signal>>,
 }
 
 #[derive(Serialize)]
 struct CheckpointRef<'a> {
     state: &'a ConversationState,
     policy: &'a PolicyMemory,
-    last_signal: Option<&'a Signal>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -42,17 +39,9 @@ pub enum DecodeError {
     Malformed(String),
 }
 
-pub fn encode(
-    state: &ConversationState,
-    policy: &PolicyMemory,
-    last_signal: Option<&Signal>,
-) -> Vec<u8> {
+pub fn encode(state: &ConversationState, policy: &PolicyMemory) -> Vec<u8> {
     let mut bytes = vec![VERSION];
-    let value = CheckpointRef {
-        state,
-        policy,
-        last_signal,
-    };
+    let value = CheckpointRef { state, policy };
     // Writing into a Vec cannot fail, and every field type serialises.
     rmp_serde::encode::write_named(&mut bytes, &value).expect("a checkpoint encodes");
     bytes
@@ -88,10 +77,13 @@ pub fn interned<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static s
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::conversation::{Channel, Risk, RiskDriver, Speaker, StateConfig, TurnInput};
     use crate::nlu::{IntentScore, Scores, Sentiment};
     use crate::policy::{Decision, Priority, Reason, SignalKind};
+    use crate::signals::Signal;
     use crate::signals::signal::Origin;
 
     fn turn(id: &str, speaker: Speaker, text: &str, at_ms: u64) -> TurnInput {
@@ -223,10 +215,9 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_state_policy_and_last_signal() {
-        let (state, policy, signal) = sample();
-        let bytes = encode(&state, &policy, Some(&signal));
-        let checkpoint = decode(&bytes).unwrap();
+    fn round_trips_state_and_policy() {
+        let (state, policy, _) = sample();
+        let checkpoint = decode(&encode(&state, &policy)).unwrap();
         assert_eq!(checkpoint.state, state);
         for turn_id in ["1", "2", "3", "3b", "4"] {
             assert!(checkpoint.state.has_seen(turn_id), "turn {turn_id}");
@@ -234,15 +225,33 @@ mod tests {
         assert!(!checkpoint.state.has_seen("5"));
         assert_eq!(checkpoint.state.turns(), 5);
         assert_eq!(checkpoint.policy, policy);
-        assert_eq!(checkpoint.last_signal.as_deref(), Some(&signal));
-        let checkpoint = decode(&encode(&state, &policy, None)).unwrap();
-        assert_eq!(checkpoint.last_signal, None);
+    }
+
+    #[test]
+    fn a_checkpoint_that_also_carries_its_last_signal_still_loads() {
+        // Written by builds that kept the last signal in the checkpoint.
+        #[derive(Serialize)]
+        struct WithSignal<'a> {
+            state: &'a ConversationState,
+            policy: &'a PolicyMemory,
+            last_signal: Option<&'a Signal>,
+        }
+        let (state, policy, signal) = sample();
+        let mut bytes = vec![VERSION];
+        let older = WithSignal {
+            state: &state,
+            policy: &policy,
+            last_signal: Some(&signal),
+        };
+        rmp_serde::encode::write_named(&mut bytes, &older).unwrap();
+        let checkpoint = decode(&bytes).unwrap();
+        assert_eq!((checkpoint.state, checkpoint.policy), (state, policy));
     }
 
     #[test]
     fn refuses_another_version_an_empty_value_and_garbage() {
         let (state, policy, _) = sample();
-        let mut bytes = encode(&state, &policy, None);
+        let mut bytes = encode(&state, &policy);
         bytes[0] = VERSION + 1;
         assert_eq!(
             decode(&bytes),

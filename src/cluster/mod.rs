@@ -101,12 +101,7 @@ impl Cluster {
 
     /// Queues a checkpoint of the conversation as it is now.
     pub fn checkpoint(&self, key: &ConversationKey, conversation: &Conversation) {
-        let last_signal = conversation.last_signal();
-        let bytes = codec::encode(
-            &conversation.state,
-            &conversation.policy,
-            last_signal.as_deref(),
-        );
+        let bytes = codec::encode(&conversation.state, &conversation.policy);
         self.checkpoints.save(self.key(key), bytes);
     }
 
@@ -135,12 +130,7 @@ impl Cluster {
         )
         .await;
         if let Some(checkpoint) = loaded {
-            store.restore(
-                key,
-                checkpoint.state,
-                checkpoint.policy,
-                checkpoint.last_signal.as_ref().map(Arc::downgrade),
-            );
+            store.restore(key, checkpoint.state, checkpoint.policy);
         }
     }
 

@@ -7,7 +7,6 @@ use std::mem::size_of;
 
 use super::{Conversation, ConversationKey};
 use crate::conversation::footprint::{Shared, block, string};
-use crate::signals::Signal;
 
 /// A map slot in the shard's hash table, with its control byte, at the table's average load
 /// over its growth cycle (between 7/16 and 7/8 full: about two thirds), and the boxed
@@ -24,8 +23,4 @@ pub fn conversation(key: &ConversationKey, conversation: &Conversation) -> usize
         + string(&key.conversation_id)
         + conversation.state.heap_bytes(&mut shared)
         + block(conversation.policy.switched_to.capacity())
-        + conversation
-            .last_signal
-            .as_ref()
-            .map_or(0, |_| block(2 * size_of::<usize>() + size_of::<Signal>()))
 }
