@@ -180,18 +180,7 @@ mod tests {
     }
 
     fn signal(id: &str) -> Signal {
-        let json = serde_json::json!({
-            "id": id, "sequence": 0, "kind": "escalate", "priority": "high",
-            "tenant_id": "t", "conversation_id": "c", "turn_id": "1",
-            "reasons": ["explicit_human_request"], "rule_id": "escalate.explicit-human-request",
-            "explanation": "", "evidence": {"turn_ids": [], "turn_frustration": 0.0,
-            "conversation_frustration": 0.0, "frustration_slope": 0.0, "consecutive_negative": 0,
-            "bot_fallback_streak": 0, "cues": [], "turn_dissatisfaction": 0.0,
-            "risk": {"value": 0.0, "operating_point": 0.5, "drivers": []}}, "current_channel": "chat",
-            "target_channel": null, "handoff": {"recent_turns": [], "emotion_timeline": [],
-            "bot_failed_attempts": [], "summary": ""}, "model_version": "m", "emitted_at_ms": 0
-        });
-        serde_json::from_value(json).unwrap()
+        crate::signals::signal::sample(id, 0)
     }
 
     fn numbered(id: &str, stream_id: &str) -> Signal {

@@ -108,6 +108,23 @@ fn signal_id(tenant: &str, conversation: &str, turn: &str, rule: &str) -> String
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
 }
 
+/// A minimal escalation signal for tests: one id, one sequence, every other field empty.
+#[cfg(test)]
+pub fn sample(id: &str, sequence: u64) -> Signal {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "sequence": sequence, "kind": "escalate", "priority": "high",
+        "tenant_id": "t", "conversation_id": "c", "turn_id": "1",
+        "reasons": ["explicit_human_request"], "rule_id": "escalate.explicit-human-request",
+        "explanation": "", "evidence": {"turn_ids": [], "turn_frustration": 0.0,
+        "conversation_frustration": 0.0, "frustration_slope": 0.0, "consecutive_negative": 0,
+        "bot_fallback_streak": 0, "cues": [], "turn_dissatisfaction": 0.0,
+        "risk": {"value": 0.0, "operating_point": 0.5, "drivers": []}}, "current_channel": "chat",
+        "target_channel": null, "handoff": {"recent_turns": [], "emotion_timeline": [],
+        "bot_failed_attempts": [], "summary": ""}, "model_version": "m", "emitted_at_ms": 0
+    }))
+    .expect("the sample signal deserialises")
+}
+
 #[cfg(test)]
 mod tests {
     use super::signal_id;

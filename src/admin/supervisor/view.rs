@@ -151,18 +151,7 @@ mod tests {
     fn sequences_above_2_pow_53_reach_the_page_exactly() {
         let sequence = (1_795_000_000_123_u64 << 20) | 7;
         assert!(sequence > 1 << 53);
-        let signal: Signal = serde_json::from_value(serde_json::json!({
-            "id": "s", "sequence": sequence, "kind": "escalate", "priority": "high",
-            "tenant_id": "t", "conversation_id": "c", "turn_id": "1",
-            "reasons": ["explicit_human_request"], "rule_id": "escalate.explicit-human-request",
-            "explanation": "", "evidence": {"turn_ids": [], "turn_frustration": 0.0,
-            "conversation_frustration": 0.0, "frustration_slope": 0.0, "consecutive_negative": 0,
-            "bot_fallback_streak": 0, "cues": [], "turn_dissatisfaction": 0.0,
-            "risk": {"value": 0.0, "operating_point": 0.5, "drivers": []}}, "current_channel": "chat",
-            "target_channel": null, "handoff": {"recent_turns": [], "emotion_timeline": [],
-            "bot_failed_attempts": [], "summary": ""}, "model_version": "m", "emitted_at_ms": 0
-        }))
-        .unwrap();
+        let signal = crate::signals::signal::sample("s", sequence);
         let json = serde_json::to_value(SignalView::from(&signal)).unwrap();
         assert_eq!(json["sequence"], serde_json::json!(sequence.to_string()));
     }
