@@ -76,9 +76,9 @@ fn redaction() {
     let budget = Budget::from_env("redaction");
     budget.spend(
         0.75,
-        "redaction_leaves_no_card_number_and_no_email",
+        "redaction_leaves_no_card_number_iban_or_email",
         properties::sentence(),
-        properties::no_card_number_and_no_email_survive,
+        properties::no_card_number_iban_or_email_survives,
     );
     budget.spend(
         0.25,

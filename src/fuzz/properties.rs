@@ -1,7 +1,7 @@
 //! The properties and their input strategies: wire bytes → domain conversion never panics;
 //! conversation state and policy on random turn sequences never panic and keep their
-//! invariants; redaction never leaves a Luhn-valid 13–19 digit number or an e-mail, in its own
-//! output nor in the signals and handoffs built from state.
+//! invariants; redaction never leaves a Luhn-valid 13–19 digit number, a valid IBAN or an
+//! e-mail, in its own output nor in the signals and handoffs built from state.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -76,7 +76,42 @@ fn email() -> impl Strategy<Value = String> {
         .prop_map(|(user, domain, tld)| format!("{user}@{domain}.{tld}"))
 }
 
-/// A piece of a sentence: words, numbers, separators, cards, e-mails, arbitrary characters.
+/// IBAN countries and lengths the generator draws from (a few of the SWIFT registry's).
+const IBAN_COUNTRIES: &[(&str, usize)] =
+    &[("GB", 22), ("DE", 22), ("FR", 27), ("NL", 18), ("NO", 15)];
+
+/// The IBAN remainder mod 97 of `chars` (ASCII digits and upper-case letters) read in order.
+fn mod97(chars: impl Iterator<Item = char>) -> u32 {
+    chars.fold(0, |remainder, c| {
+        let value = c.to_digit(36).expect("digits and letters");
+        let width = if value >= 10 { 100 } else { 10 };
+        (remainder * width + value) % 97
+    })
+}
+
+/// A valid IBAN (mod-97 check digits), compact or in groups of four.
+fn iban() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(IBAN_COUNTRIES),
+        any::<bool>(),
+        "[0-9A-Z]{30}",
+    )
+        .prop_map(|((country, length), grouped, pool)| {
+            let bban: String = pool.chars().take(length - 4).collect();
+            let remainder = mod97(bban.chars().chain(country.chars()).chain("00".chars()));
+            let compact = format!("{country}{:02}{bban}", 98 - remainder);
+            if grouped {
+                let chars: Vec<char> = compact.chars().collect();
+                let groups: Vec<String> = chars.chunks(4).map(|g| g.iter().collect()).collect();
+                groups.join(" ")
+            } else {
+                compact
+            }
+        })
+}
+
+/// A piece of a sentence: words, numbers, separators, cards, IBANs, e-mails, arbitrary
+/// characters.
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
@@ -87,6 +122,7 @@ fn piece() -> impl Strategy<Value = String> {
         "[0-9]{1,6}",
         "[0-9 \\-._/]{1,12}",
         card().prop_flat_map(typed),
+        iban(),
         email(),
         ".{0,6}",
     ]
@@ -124,11 +160,54 @@ fn leaked_card(text: &str) -> Option<String> {
     None
 }
 
-fn leak(text: &str) -> Option<String> {
-    leaked_card(text).or_else(|| EMAIL.find(text).map(|m| m.as_str().to_string()))
+static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Z]{2}\d{2}").unwrap());
+
+/// A valid IBAN of one of the generator's countries left in `text`, not straight after a letter
+/// or digit, its characters compact or in groups split by single spaces.
+fn leaked_iban(text: &str) -> Option<String> {
+    for start in IBAN_START.find_iter(text) {
+        if text[..start.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let Some(&(_, length)) = IBAN_COUNTRIES
+            .iter()
+            .find(|(country, _)| text[start.start()..].starts_with(country))
+        else {
+            continue;
+        };
+        let mut compact = String::new();
+        let mut after_space = false;
+        for c in text[start.start()..].chars() {
+            match c {
+                ' ' if !after_space => after_space = true,
+                c if c.is_ascii_digit() || c.is_ascii_uppercase() => {
+                    after_space = false;
+                    compact.push(c);
+                    if compact.len() == length {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        if compact.len() == length && mod97(compact[4..].chars().chain(compact[..4].chars())) == 1 {
+            return Some(compact);
+        }
+    }
+    None
 }
 
-pub fn no_card_number_and_no_email_survive(text: String) -> TestCaseResult {
+fn leak(text: &str) -> Option<String> {
+    leaked_card(text)
+        .or_else(|| leaked_iban(text))
+        .or_else(|| EMAIL.find(text).map(|m| m.as_str().to_string()))
+}
+
+pub fn no_card_number_iban_or_email_survives(text: String) -> TestCaseResult {
     let redacted = redact(&text);
     prop_assert!(
         leak(&redacted).is_none(),
