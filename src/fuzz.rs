@@ -1,387 +1,95 @@
-//! Property tests (proptest, 256 cases each): wire bytes → domain conversion never panics;
-//! conversation state and policy on random turn sequences never panic and keep their
-//! invariants; redaction never leaves a Luhn-valid 13–19 digit number or an e-mail, in its own
-//! output nor in the signals and handoffs built from state. `fuzz/` runs the same targets
-//! under cargo-fuzz.
+//! Property tests (proptest) of the three fuzz targets: wire bytes → domain conversion,
+//! conversation state and policy on random turn sequences, redaction (`properties`).
+//!
+//! `cargo test` runs each property on 256 cases from a fixed seed, so a run is reproducible;
+//! `PROPTEST_RNG_SEED` and `PROPTEST_CASES` explore other and longer sequences. `budget` runs the
+//! same properties from random seeds for a wall-clock budget (`.ci/run` gives each target 60 s),
+//! and names the seed of any failure so the fixed-seed test above reproduces it. `fuzz/` runs
+//! the same targets under cargo-fuzz (nightly).
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
+mod budget;
+mod properties;
 
-use proptest::prelude::*;
-use prost::Message;
-use regex::Regex;
+use proptest::strategy::Strategy;
+use proptest::test_runner::{
+    Config as ProptestConfig, RngSeed, TestCaseResult, TestError, TestRunner,
+};
 
-use crate::api::convert;
-use crate::conversation::luhn;
-use crate::conversation::{Channel, ConversationState, Speaker, StateConfig, TurnInput, redact};
-use crate::nlu::{EmotionScore, Scores, Sentiment};
-use crate::policy::{PolicyConfig, PolicyMemory, SignalKind, evaluate};
-use crate::proto;
-use crate::signals::Signal;
-use crate::signals::signal::Origin;
+/// Cases per run, in the fixed-seed tests and in each round of the budget.
+const CASES: u32 = 256;
 
-/// 256 cases from a fixed seed, so a CI run is reproducible; set `PROPTEST_RNG_SEED` and
-/// `PROPTEST_CASES` to explore other and longer sequences locally.
-fn config() -> ProptestConfig {
-    let env = |name: &str| std::env::var(name).ok().and_then(|s| s.parse().ok());
-    ProptestConfig {
-        rng_seed: proptest::test_runner::RngSeed::Fixed(
-            env("PROPTEST_RNG_SEED").unwrap_or(20_261_127),
-        ),
-        // Nothing written to proptest-regressions/: a failure names its input, and the case
-        // becomes a row of the redaction table.
+/// The seed of the fixed-seed tests: `PROPTEST_RNG_SEED` when set.
+const FIXED_SEED: u64 = 20_261_127;
+
+/// Runs `property` on `cases` inputs of `strategy` drawn from `seed`; the failure, shrunk to a
+/// minimal input, as a message.
+fn run<S: Strategy>(
+    strategy: &S,
+    property: impl Fn(S::Value) -> TestCaseResult,
+    seed: u64,
+    cases: u32,
+) -> Result<(), String> {
+    let config = ProptestConfig {
+        rng_seed: RngSeed::Fixed(seed),
+        // Nothing written to proptest-regressions/: a failure names its input and seed, and the
+        // case becomes a row of the redaction table.
         failure_persistence: None,
-        ..ProptestConfig::with_cases(env("PROPTEST_CASES").map_or(256, |n: u64| n as u32))
+        ..ProptestConfig::with_cases(cases)
+    };
+    match TestRunner::new(config).run(strategy, property) {
+        Ok(()) => Ok(()),
+        Err(TestError::Fail(reason, input)) => Err(format!("{reason}\nminimal input: {input:?}")),
+        Err(TestError::Abort(reason)) => Err(format!("aborted: {reason}")),
     }
 }
 
-// ---------------------------------------------------------------- text with personal data
-
-/// A Luhn-valid number of 13–19 digits.
-fn card() -> impl Strategy<Value = String> {
-    prop::collection::vec(0u8..10, 12..19).prop_map(|mut digits| {
-        let check = (0..10u8)
-            .find(|&d| {
-                let mut all: Vec<u8> = digits.iter().map(|d| b'0' + d).collect();
-                all.push(b'0' + d);
-                luhn(&all)
-            })
-            .expect("one check digit fits");
-        digits.push(check);
-        digits.iter().map(|d| char::from(b'0' + d)).collect()
-    })
+/// The environment variable `name`, parsed; `None` when unset or unreadable.
+fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok().and_then(|s| s.parse().ok())
 }
 
-/// `digits` typed the ways people type them: grouped with any separator, or in full width.
-fn typed(digits: String) -> impl Strategy<Value = String> {
-    (
-        1usize..6,
-        prop::sample::select(vec![
-            " ", "-", "–", "—", "_", ".", "/", "", "  ", "\u{200B}", " - ",
-        ]),
-        any::<bool>(),
-    )
-        .prop_map(move |(group, separator, full_width)| {
-            let chars: Vec<char> = digits.chars().collect();
-            let grouped = chars
-                .chunks(group.max(3))
-                .map(|chunk| chunk.iter().collect::<String>())
-                .collect::<Vec<_>>()
-                .join(separator);
-            if full_width {
-                grouped
-                    .chars()
-                    .map(|c| match c.to_digit(10) {
-                        Some(d) => char::from_u32(0xFF10 + d).unwrap(),
-                        None => c,
-                    })
-                    .collect()
-            } else {
-                grouped
-            }
-        })
-}
-
-fn email() -> impl Strategy<Value = String> {
-    (
-        "[a-z][a-z0-9._+-]{0,10}",
-        "[a-z][a-z0-9-]{0,8}",
-        "(com|org|co\\.uk|de|io)",
-    )
-        .prop_map(|(user, domain, tld)| format!("{user}@{domain}.{tld}"))
-}
-
-/// A piece of a sentence: words, numbers, separators, cards, e-mails, arbitrary characters.
-fn piece() -> impl Strategy<Value = String> {
-    prop_oneof![
-        prop::sample::select(vec![
-            "my", "card", "is", "cvv", "password", "call", "me", "order", "at", "street", "name",
-            "Jane", "thanks", "IBAN", "+44", "(555)", "@", ".", ",", "  ", "-", "–",
-        ])
-        .prop_map(String::from),
-        "[0-9]{1,6}",
-        "[0-9 \\-._/]{1,12}",
-        card().prop_flat_map(typed),
-        email(),
-        ".{0,6}",
-    ]
-}
-
-fn sentence() -> impl Strategy<Value = String> {
-    prop::collection::vec((piece(), prop::sample::select(vec!["", " "])), 0..12)
-        .prop_map(|pieces| pieces.into_iter().map(|(p, gap)| p + gap).collect())
-}
-
-static DIGIT_RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d(?:[ \-._/]{0,3}\d)*").unwrap());
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").unwrap()
-});
-
-/// A Luhn-valid 13–19 digit number left in `text`, as whole digit groups of a run.
-fn leaked_card(text: &str) -> Option<String> {
-    for run in DIGIT_RUN.find_iter(text) {
-        let groups: Vec<&str> = run
-            .as_str()
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|g| !g.is_empty())
-            .collect();
-        for i in 0..groups.len() {
-            let mut digits = String::new();
-            for group in &groups[i..] {
-                digits.push_str(group);
-                if (13..=19).contains(&digits.len()) && luhn(digits.as_bytes()) {
-                    return Some(digits);
-                }
-            }
-        }
-    }
-    None
-}
-
-fn leak(text: &str) -> Option<String> {
-    leaked_card(text).or_else(|| EMAIL.find(text).map(|m| m.as_str().to_string()))
-}
-
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn redaction_leaves_no_card_number_and_no_email(text in sentence()) {
-        let redacted = redact(&text);
-        prop_assert!(leak(&redacted).is_none(), "{text:?} → {redacted:?}: {:?}", leak(&redacted));
-    }
-
-    #[test]
-    fn redaction_never_panics_on_any_text(text in ".{0,200}") {
-        let _ = redact(&text);
+/// `property` on 256 cases (`PROPTEST_CASES`) from the fixed seed (`PROPTEST_RNG_SEED`).
+fn fixed<S: Strategy>(strategy: S, property: impl Fn(S::Value) -> TestCaseResult) {
+    let seed = env("PROPTEST_RNG_SEED").unwrap_or(FIXED_SEED);
+    let cases = env("PROPTEST_CASES").unwrap_or(CASES);
+    if let Err(failure) = run(&strategy, property, seed, cases) {
+        panic!("seed {seed}: {failure}");
     }
 }
 
-// ---------------------------------------------------------------- wire bytes → domain
-
-fn turn_message() -> impl Strategy<Value = proto::Turn> {
-    (
-        ".{0,12}",
-        ".{0,12}",
-        ".{0,12}",
-        any::<i32>(),
-        ".{0,40}",
-        any::<i32>(),
-        prop::option::of((any::<i64>(), any::<i32>())),
-        prop::option::of((prop::option::of(any::<f32>()), any::<bool>())),
-        prop::collection::vec(any::<i32>(), 0..4),
-    )
-        .prop_map(
-            |(tenant, conversation, turn, speaker, text, channel, sent_at, metadata, available)| {
-                proto::Turn {
-                    tenant_id: tenant,
-                    conversation_id: conversation,
-                    turn_id: turn,
-                    speaker,
-                    text,
-                    channel,
-                    sent_at: sent_at
-                        .map(|(seconds, nanos)| prost_types::Timestamp { seconds, nanos }),
-                    language: String::new(),
-                    metadata: metadata.map(|(intent_confidence, fallback)| proto::TurnMetadata {
-                        intent_confidence,
-                        fallback,
-                    }),
-                    available_channels: available,
-                }
-            },
-        )
+#[test]
+fn redaction_leaves_no_card_number_iban_or_email() {
+    fixed(
+        properties::sentence(),
+        properties::no_card_number_iban_or_email_survives,
+    );
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn arbitrary_bytes_decode_and_convert_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        if let Ok(request) = proto::ConverseRequest::decode(bytes.as_slice()) {
-            if let Some(proto::converse_request::Kind::Turn(turn)) = request.kind {
-                let _ = convert::turn(turn);
-            }
-        }
-    }
-
-    #[test]
-    fn any_turn_message_converts_or_is_refused_without_panicking(turn in turn_message()) {
-        // Through the wire too, so decoding sees every field.
-        let bytes = proto::ConverseRequest {
-            kind: Some(proto::converse_request::Kind::Turn(turn)),
-        }
-        .encode_to_vec();
-        let Some(proto::converse_request::Kind::Turn(turn)) =
-            proto::ConverseRequest::decode(bytes.as_slice()).unwrap().kind
-        else {
-            panic!("a turn decodes as a turn");
-        };
-        let sent_at = turn.sent_at;
-        if let Ok((_, input)) = convert::turn(turn) {
-            if let Some(ts) = sent_at {
-                prop_assert!((0..1_000_000_000).contains(&ts.nanos) && ts.seconds >= 0);
-                prop_assert_eq!(input.at_ms, ts.seconds as u64 * 1000 + ts.nanos as u64 / 1_000_000);
-            }
-        }
-    }
+#[test]
+fn redaction_never_panics_on_any_text() {
+    fixed(properties::any_text(), properties::redaction_does_not_panic);
 }
 
-// ---------------------------------------------------------------- state and policy
-
-#[derive(Debug, Clone)]
-struct RandomTurn {
-    id: u8,
-    speaker: Speaker,
-    text: String,
-    at_ms: u64,
-    frustration: f32,
-    negative: f32,
-    fallback: bool,
-    intent_confidence: Option<f32>,
-    channel: Channel,
+#[test]
+fn arbitrary_bytes_decode_and_convert_without_panicking() {
+    fixed(
+        properties::any_bytes(),
+        properties::bytes_decode_and_convert_without_panicking,
+    );
 }
 
-fn random_turn() -> impl Strategy<Value = RandomTurn> {
-    (
-        0u8..40,
-        prop::sample::select(vec![
-            Speaker::Customer,
-            Speaker::Customer,
-            Speaker::Bot,
-            Speaker::Agent,
-        ]),
-        sentence(),
-        prop_oneof![0u64..10_000_000, any::<u64>()],
-        0f32..=1.0,
-        0f32..=1.0,
-        any::<bool>(),
-        prop::option::of(0f32..=1.0),
-        prop::sample::select(vec![
-            Channel::Chat,
-            Channel::Voice,
-            Channel::Sms,
-            Channel::Video,
-        ]),
-    )
-        .prop_map(
-            |(
-                id,
-                speaker,
-                text,
-                at_ms,
-                frustration,
-                negative,
-                fallback,
-                intent_confidence,
-                channel,
-            )| {
-                RandomTurn {
-                    id,
-                    speaker,
-                    text,
-                    at_ms,
-                    frustration,
-                    negative,
-                    fallback,
-                    intent_confidence,
-                    channel,
-                }
-            },
-        )
+#[test]
+fn any_turn_message_converts_or_is_refused_without_panicking() {
+    fixed(
+        properties::turn_message(),
+        properties::turn_converts_or_is_refused,
+    );
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn state_and_policy_keep_their_invariants_on_any_turn_sequence(
-        turns in prop::collection::vec(random_turn(), 0..60)
-    ) {
-        let config = StateConfig::default();
-        let policy = PolicyConfig::default();
-        let mut state = ConversationState::new(Channel::Chat);
-        let mut memory = PolicyMemory::default();
-        let mut applied = HashSet::new();
-        let mut customer_turns = 0u32;
-        let mut escalations = 0;
-        let model_version: std::sync::Arc<str> = "m".into();
-        for t in turns {
-            let turn_id = t.id.to_string();
-            let input = TurnInput {
-                turn_id: turn_id.clone(),
-                speaker: t.speaker,
-                text: t.text,
-                channel: t.channel,
-                at_ms: t.at_ms,
-                intent_confidence: t.intent_confidence,
-                fallback: t.fallback,
-                available_channels: vec![Channel::Chat, Channel::Voice, Channel::Sms],
-                language: None,
-            };
-            // Resends are recognised exactly, however long ago the turn was applied.
-            prop_assert_eq!(state.has_seen(&turn_id), applied.contains(&turn_id));
-            if state.has_seen(&turn_id) {
-                continue;
-            }
-            applied.insert(turn_id);
-            if t.speaker == Speaker::Customer {
-                let scores = Scores {
-                    sentiment: Sentiment {
-                        negative: t.negative,
-                        neutral: 1.0 - t.negative,
-                        positive: 0.0,
-                    },
-                    top_emotions: vec![EmotionScore { label: "anger".into(), score: t.frustration }],
-                    frustration: t.frustration,
-                    dissatisfaction: t.frustration,
-                    intents: Vec::new(),
-                };
-                let mut facts = state.apply_customer_turn(&input, scores, &config);
-                facts.risk.value = t.frustration;
-                facts.risk.operating_point = 0.5;
-                customer_turns += 1;
-                prop_assert!(facts.slope.is_finite());
-                prop_assert!(facts.consecutive_negative <= customer_turns);
-                let decisions = evaluate(&mut memory, &state, &facts, &policy, t.at_ms);
-                let origin = Origin {
-                    tenant_id: "t",
-                    conversation_id: "c",
-                    model_version: &model_version,
-                    now_ms: t.at_ms,
-                };
-                for decision in decisions {
-                    escalations += usize::from(decision.kind == SignalKind::Escalate);
-                    let signal = Signal::new(decision, &origin, &state.snapshot(), &facts);
-                    let handoff = &signal.handoff;
-                    let texts = handoff
-                        .recent_turns
-                        .iter()
-                        .map(|t| &*t.text)
-                        .chain(handoff.bot_failed_attempts.iter().map(|t| &**t))
-                        .chain(signal.evidence.cues.iter().map(|c| c.text.as_str()))
-                        .chain([handoff.summary.as_str(), signal.explanation.as_str()]);
-                    for text in texts {
-                        prop_assert!(leak(text).is_none(), "signal leaks {:?}", leak(text));
-                    }
-                }
-            } else {
-                state.apply_reply_turn(&input, &config);
-            }
-            prop_assert_eq!(state.customer_turns, customer_turns);
-            prop_assert!((0.0..=1.0).contains(&state.frustration));
-            prop_assert!(state.peak_frustration >= state.frustration);
-            prop_assert!(state.recent.len() <= config.recent_turns);
-            prop_assert!(state.timeline.len() <= config.timeline_len);
-            prop_assert!(state.bot_failures.len() <= config.recent_turns);
-            prop_assert_eq!(state.turns(), applied.len());
-            for recorded in &state.recent {
-                prop_assert!(leak(&recorded.text).is_none(), "kept {:?}", recorded.text);
-            }
-        }
-        if policy.one_shot_escalation {
-            prop_assert!(escalations <= 1, "{escalations} escalations");
-        }
-    }
+#[test]
+fn state_and_policy_keep_their_invariants_on_any_turn_sequence() {
+    fixed(
+        properties::turn_sequence(),
+        properties::state_and_policy_keep_their_invariants,
+    );
 }

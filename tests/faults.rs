@@ -295,6 +295,81 @@ async fn an_open_health_watch_says_not_serving_and_ends_so_shutdown_is_not_held(
         .unwrap();
 }
 
+/// The inference thread dies mid-service (made to panic on its next batch, as a panic inside
+/// ONNX Runtime would; `fault-injection` hook, tests only). Health follows it over real health
+/// clients: an open `Watch` says `NOT_SERVING`, `Check` says `NOT_SERVING`; every turn from the
+/// one it died on gets `UNAVAILABLE` naming the dead thread, on the open stream and on new ones.
+#[tokio::test]
+async fn health_says_not_serving_and_turns_get_unavailable_once_the_inference_thread_dies() {
+    use tonic_health::pb::{
+        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+    };
+    let server = Server::start().await;
+    let mut health = HealthClient::new(server.channel().await);
+    let check = |service: &str| HealthCheckRequest {
+        service: service.into(),
+    };
+    let mut watch = health
+        .watch(check("rapport.v1.Rapport"))
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+    let mut stream = server.converse().await;
+    let before = stream
+        .say(customer("dies", "1", "where is my parcel"))
+        .await;
+    assert!(matches!(before.outcome, Some(Outcome::Assessment(_))));
+
+    server.pipeline.nlu().panic_inference_thread_on_next_batch();
+    let unavailable = |response: &proto::ConverseResponse| match &response.outcome {
+        Some(Outcome::Error(error)) => {
+            assert_eq!(Code::from_i32(error.code), Code::Unavailable, "{error:?}");
+            assert!(
+                error.message.contains("inference thread has stopped"),
+                "{}",
+                error.message
+            );
+        }
+        other => panic!("expected UNAVAILABLE, got {other:?}"),
+    };
+    // The turn whose batch the thread died on.
+    unavailable(&stream.say(customer("dies", "2", "still waiting")).await);
+
+    let next = tokio::time::timeout(Duration::from_secs(10), watch.message())
+        .await
+        .expect("the watch says the thread is gone")
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.status, ServingStatus::NotServing as i32);
+    for service in ["", "rapport.v1.Rapport"] {
+        let status = health.check(check(service)).await.unwrap().into_inner();
+        assert_eq!(
+            status.status,
+            ServingStatus::NotServing as i32,
+            "{service:?}"
+        );
+    }
+    // Later turns, on the open stream and on a new one, and unary Assess.
+    unavailable(&stream.say(customer("dies", "3", "hello?")).await);
+    let mut fresh = server.converse().await;
+    unavailable(&fresh.say(customer("other", "1", "hi")).await);
+    let status = server
+        .client()
+        .await
+        .assess(proto::AssessRequest {
+            text: "hi".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    // The watch stays open (nothing more to say until shutdown), then ends with the server.
+    server.shutdown.cancel();
+    assert!(watch.message().await.unwrap().is_none(), "the watch ends");
+}
+
 #[tokio::test]
 async fn out_of_range_timestamps_are_invalid_argument_and_change_nothing() {
     let server = Server::start().await;

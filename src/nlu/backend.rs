@@ -18,6 +18,8 @@ impl Backend for Model {
     type Output = Scores;
 
     fn infer(&mut self, batch: &[&Encoded]) -> Result<Vec<Scores>, NluError> {
+        #[cfg(feature = "fault-injection")]
+        self.fault.panic_if_tripped();
         Model::infer(self, batch)
     }
 }

@@ -13,6 +13,8 @@ pub enum NluError {
     Inference(String),
     #[error("the scoring queue is full")]
     Overloaded,
-    #[error("the inference thread has stopped")]
+    #[error(
+        "the inference thread has stopped: this server scores no more turns (health is NOT_SERVING)"
+    )]
     Stopped,
 }

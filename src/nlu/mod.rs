@@ -7,6 +7,8 @@
 mod backend;
 mod batcher;
 mod error;
+#[cfg(feature = "fault-injection")]
+mod fault;
 mod model;
 mod queue;
 mod runtime;
@@ -100,18 +102,24 @@ pub struct Nlu {
     batcher: Batcher<Model>,
     spec: Arc<ModelSpec>,
     max_text_bytes: usize,
+    #[cfg(feature = "fault-injection")]
+    fault: fault::FaultSwitch,
 }
 
 impl Nlu {
     /// Loads tokenizer, labels and model, and starts the inference thread.
     pub fn load(config: &NluConfig) -> Result<Self, NluError> {
         let (encoder, model, spec) = load_parts(config)?;
+        #[cfg(feature = "fault-injection")]
+        let fault = model.fault.clone();
         let batcher = Batcher::spawn(model, config.batch.clone());
         Ok(Self {
             encoder,
             batcher,
             spec,
             max_text_bytes: config.max_text_bytes,
+            #[cfg(feature = "fault-injection")]
+            fault,
         })
     }
 

@@ -14,6 +14,8 @@ use super::{ModelSpec, NluError, Scores, Sentiment};
 pub struct Model {
     session: Session,
     spec: Arc<ModelSpec>,
+    #[cfg(feature = "fault-injection")]
+    pub(super) fault: super::fault::FaultSwitch,
 }
 
 impl Model {
@@ -50,7 +52,12 @@ impl Model {
                 )));
             }
         }
-        Ok(Self { session, spec })
+        Ok(Self {
+            session,
+            spec,
+            #[cfg(feature = "fault-injection")]
+            fault: Default::default(),
+        })
     }
 
     /// Scores a batch of encoded utterances, padded here to the longest one.

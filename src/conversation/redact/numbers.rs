@@ -14,8 +14,17 @@ use super::Span;
 static DIGIT_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d(?:[ \-._/]{0,3}\d)*").unwrap());
 
-static IBAN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30}\b").unwrap());
+/// A country code and check digits not straight after a letter or digit (after `_` or a
+/// combining mark too, which `\b` counts as word characters), then up to 30 characters; how
+/// many of them belong to the IBAN is decided by its country's length, so it may run straight
+/// into a word, `_` or digits after it.
+static IBAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\p{L}\p{N}])([A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30})").unwrap()
+});
+
+/// [`IBAN`] without what may come before it: the next IBAN straight after one.
+static IBAN_GLUED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30}").unwrap());
 
 /// Phone shapes that need no cue. Digits are counted afterwards (7–15, E.164's maximum).
 static PHONE_SHAPES: LazyLock<[Regex; 4]> = LazyLock::new(|| {
@@ -152,31 +161,55 @@ fn mask(text: &str, spans: &[Span]) -> String {
     String::from_utf8(bytes).expect("spans cover whole characters")
 }
 
+/// IBANs in `text`. A candidate that holds no valid IBAN is skipped by one character only, not
+/// as a whole: an IBAN-shaped run of letters and digits before a real IBAN ("AA11 A0MA 0003 KAF
+/// GB82 WEST …") would otherwise swallow it.
 fn ibans(text: &str, spans: &mut Vec<Span>) {
-    for found in IBAN.find_iter(text) {
-        // The pattern may run on into following words and digits: the IBAN is as long as its
-        // country's, or (a country not listed) the longest prefix that passes mod-97.
-        let ends: Vec<usize> = found
-            .as_str()
-            .char_indices()
-            .filter(|(_, c)| c.is_ascii_alphanumeric())
-            .map(|(i, _)| found.start() + i + 1)
-            .collect();
-        // Case-insensitive `[A-Z]` also matches the Kelvin sign and long s: no byte slicing.
-        let country: String = found.as_str().chars().take(2).collect();
-        let country = country.to_ascii_uppercase();
-        let lengths = match IBAN_LENGTHS.iter().find(|(code, _)| *code == country) {
-            Some(&(_, length)) => length..=length,
-            None => 15..=34,
-        };
-        let valid = lengths
-            .rev()
-            .filter(|&n| n <= ends.len())
-            .find(|&n| iban_valid(&text[found.start()..ends[n - 1]]));
-        if let Some(n) = valid {
-            spans.push(Span::new(found.start()..ends[n - 1], "[IBAN]"));
+    let mut at = 0;
+    while let Some(captures) = IBAN.captures_at(text, at) {
+        let found = captures.get(1).expect("group 1 always takes part");
+        match iban_in(text, found) {
+            Some(mut end) => {
+                spans.push(Span::new(found.start()..end, "[IBAN]"));
+                // IBANs typed one straight after another.
+                while let Some(next) = IBAN_GLUED.find_at(text, end).filter(|m| m.start() == end)
+                    && let Some(next_end) = iban_in(text, next)
+                {
+                    spans.push(Span::new(next.start()..next_end, "[IBAN]"));
+                    end = next_end;
+                }
+                at = end;
+            }
+            None => {
+                let first = found.as_str().chars().next().expect("a country code");
+                at = found.start() + first.len_utf8();
+            }
         }
     }
+}
+
+/// Where the IBAN starting at `found` ends: the pattern may run on into following words and
+/// digits, so the IBAN is as long as its country's, or (a country not listed) the longest
+/// prefix that passes mod-97.
+fn iban_in(text: &str, found: regex::Match<'_>) -> Option<usize> {
+    let ends: Vec<usize> = found
+        .as_str()
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_alphanumeric())
+        .map(|(i, _)| found.start() + i + 1)
+        .collect();
+    // Case-insensitive `[A-Z]` also matches the Kelvin sign and long s: no byte slicing.
+    let country: String = found.as_str().chars().take(2).collect();
+    let country = country.to_ascii_uppercase();
+    let lengths = match IBAN_LENGTHS.iter().find(|(code, _)| *code == country) {
+        Some(&(_, length)) => length..=length,
+        None => 15..=34,
+    };
+    lengths
+        .rev()
+        .filter(|&n| n <= ends.len())
+        .find(|&n| iban_valid(&text[found.start()..ends[n - 1]]))
+        .map(|n| ends[n - 1])
 }
 
 /// Cards inside one run of digit groups: the longest Luhn-valid stretch of 13–19 digits
