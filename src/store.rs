@@ -1,6 +1,8 @@
 //! The shared state: every live conversation in one concurrent map, bounded in size and
-//! expired when idle. Each entry holds the conversation's state, the policy's memory of it
-//! and its last signal. Bounded twice: by count (`capacity`) and by approximate bytes
+//! expired when idle. Each entry holds the conversation's state and the policy's memory of it;
+//! its signals belong to the hub's replay buffer, where `Pipeline::last_signal` finds the
+//! newest (a held pointer, even a weak one, kept each signal's allocation alive: ~0.5 KiB per
+//! escalated conversation). Bounded twice: by count (`capacity`) and by approximate bytes
 //! (`max_bytes`, see `footprint`); either refuses new conversations while existing ones go on.
 
 use std::sync::Arc;
@@ -26,9 +28,6 @@ pub struct ConversationKey {
 pub struct Conversation {
     pub state: ConversationState,
     pub policy: PolicyMemory,
-    // No signal is kept here: the hub's replay buffer owns them, and `Pipeline::last_signal`
-    // finds a conversation's newest there (a held pointer, even weak, kept each signal's
-    // allocation alive: ~0.5 KiB per escalated conversation).
     touched: Instant,
     /// Approximate bytes, as last counted into the store's total.
     bytes: usize,

@@ -1,7 +1,6 @@
 //! Bytes held by a stored conversation, as the allocator charges them (see
 //! `conversation::footprint`): its map slot, key, boxed conversation, state and policy memory.
-//! Its last signal is owned by the hub's replay buffer (bounded by count); the conversation's
-//! weak reference keeps only the signal's own block alive after the buffer lets it go.
+//! Its signals are the hub's replay buffer's (bounded by count), not the conversation's.
 
 use std::mem::size_of;
 
