@@ -731,7 +731,7 @@ _TRAIN_WIDE["es"] = _slots("""
 human: alguien | un agente humano | alguien de servicio al cliente | un operador humano | una persona de carne y hueso
     | alguien del servicio técnico | un asesor de verdad
 boss: un responsable | el jefe | alguien con autoridad | el supervisor de turno | un encargado
-p_core: ¿me pasas con un agente? | quiero hablar con alguien que no sea un robot. | ¿hay alguien real? | ¿hay alguien ahí?
+p_core: ¿me pasas con un agente? | quiero hablar con alguien que no sea un robot. | ¿hay alguien real? | ¿hay algún humano ahí?
     | agente por favor. | ¿me puede atender una persona? | quisiera hablar con {human}. | ¿sería posible hablar con {human}?
     | ¿podría pasarme con {boss}? | pásame con servicio al cliente. | pásame con atención al cliente, por favor.
     | necesito un humano, no un bot. | hablar con agente. | quiero hablar con una persona, no con una máquina.
@@ -791,7 +791,7 @@ v_core: können Sie mich anrufen? | ruf mich bitte zurück. | ich bitte um Rück
     | würden Sie mich {when} anrufen? | ich hätte gern einen Anruf {when}. | ein Anruf wäre mir lieber. | klingeln Sie mich an.
     | bitte um telefonischen Rückruf. | können Sie sich telefonisch bei mir melden? | ruf mich auf meinem Handy an, {phone}.
     | ich möchte das am Telefon besprechen, rufen Sie mich bitte an. | rufen Sie mich wegen der Bestellung {order} an.
-vid_core: können wir per Video sprechen? | machen wir einen Videocall? | ich möchte einen Videotermin. | schicken Sie mir einen Teams-Link.
+vid_core: können wir per Video sprechen? | machen wir einen Videocall? | ich möchte einen Videotermin. | schicken Sie mir einen Link für Google Meet.
     | können Sie mich per FaceTime anrufen? | lassen Sie uns {when} einen Videoanruf machen. | per Videochat wäre es einfacher.
     | ich würde Ihnen den Schaden gern im Videoanruf zeigen. | geht auch ein Videotelefonat? | bitte einen Videoanruf statt Chat.
 m_core: schreiben Sie mir bitte per {app}. | können Sie mir die Infos per {app} schicken? | ich bin auf {app} erreichbar.
@@ -825,7 +825,7 @@ _TRAIN_WIDE["fr"] = _slots("""
 human: un vrai conseiller | une personne du service clientèle | un interlocuteur humain | un conseiller du service client
     | un technicien | une vraie personne du service client | un opérateur humain
 boss: votre chef d'équipe | un manager | votre chef | quelqu'un de responsable
-p_core: je veux pas parler à un robot. | je veux parler à quelqu'un. | est-ce qu'il y a quelqu'un ? | il y a un humain ?
+p_core: je veux pas parler à un robot. | je veux parler à quelqu'un. | il y a un vrai humain derrière l'écran ? | il y a un humain ?
     | passez-moi quelqu'un, s'il vous plaît. | je voudrais parler à quelqu'un du service client. | service client, svp.
     | conseiller svp | je peux avoir un conseiller ? | pourriez-vous me passer {human} ? | pourriez-vous me transférer à {boss} ?
     | je souhaiterais parler à {human}. | j'exige de parler à {boss}. | mettez-moi en contact avec quelqu'un de compétent.
@@ -834,6 +834,8 @@ p_core: je veux pas parler à un robot. | je veux parler à quelqu'un. | est-ce 
     | je veux parler a un conseiller | passez moi un humain | y a quelqu'un de vrai derrière ? | stop le robot, un conseiller !
     | j'aimerais avoir quelqu'un en ligne. | vous pouvez me passer le service client ? | je voudrais qu'une personne regarde mon dossier.
     | est-ce que je pourrais parler à {boss} ? | je veux un vrai interlocuteur.
+    | vous pouvez me basculer vers {human} ? | je veux qu'on me passe un conseiller. | redirigez-moi vers le service client.
+    | je préférerais échanger avec {human}. | y a-t-il un conseiller disponible ? | je veux parler à un responsable, c'est possible ?
 v_core: appelez-moi. | vous pouvez me rappeler ? | rappelez-moi au plus vite. | j'aimerais qu'on me rappelle {when}.
     | vous pourriez m'appeler au {phone} ? | je préfère un appel. | merci de me rappeler au {phone}. | tu peux m'appeler ?
     | passez-moi un coup de fil {when}. | c'est possible d'être rappelé ? | appelez-moi sur mon portable.
@@ -868,7 +870,7 @@ _TRAIN_WIDE["pt"] = _slots("""
 human: alguém | um atendente de verdade | alguém do SAC | uma pessoa real | um humano de verdade | alguém do suporte
     | um atendente humano de verdade | uma pessoa de carne e osso
 boss: a gerência | o coordenador | alguém responsável | o chefe | o supervisor de plantão
-p_core: quero falar com um atendente. | quero falar com atendente. | atendente por favor. | tem alguém aí?
+p_core: quero falar com um atendente. | quero falar com atendente. | atendente por favor. | tem algum humano aí?
     | tem alguma pessoa real aí? | quero falar com alguém que não seja robô. | me passa pra um atendente. | me transfere pro SAC.
     | quero falar com o SAC. | falar com atendente | falar com humano | preciso falar com alguém urgente.
     | gostaria de ser atendido por {human}. | poderia me transferir para {boss}? | poderia me passar para {human}?
@@ -877,6 +879,8 @@ p_core: quero falar com um atendente. | quero falar com atendente. | atendente p
     | quero falar com um supervisor agora. | cadê um atendente humano? | preciso de um humano pra resolver isso.
     | me passa pro gerente. | vc pode me passar pra um atendente? | quero falar c um atendente | nao quero robo quero atendente
     | eu gostaria de falar com alguém do atendimento. | tem como falar com uma pessoa? | me coloca com o suporte humano.
+    | tem algum atendente disponível? | preciso de atendimento humano. | encaminha meu caso pra {human}.
+    | quero conversar com {human}. | posso falar com {boss}? | me passa pra alguém que entenda do assunto.
 v_core: me liga. | pode me ligar no {phone}? | quero que alguém me ligue de volta. | me retorna a ligação, por favor.
     | liga pra mim {when}. | prefiro por telefone, me liga. | dá pra me ligar {when}? | me telefona, por favor.
     | gostaria de receber uma ligação. | me dá um toque no {phone}. | podem me retornar por telefone?
@@ -957,7 +961,79 @@ person *1          | SAC
 - *1               | não quero atendente
 - *1               | meu nome é Agenor
 """)
-for _table in (_TRAIN_MORE, _TRAIN_WIDE):
+
+# More look-alikes per language: negated requests (also in capitals), reported speech, names,
+# other senses of the request words, opening-hours questions, home outages, thanks and goodbyes.
+_TRAIN_LOOKALIKES = {}
+_TRAIN_LOOKALIKES["en"] = _slots("""
+neg_core: I DON'T want to speak to an agent. | don't transfer me, I just need the tracking number. | no supervisor needed, thanks.
+    | I'm not asking for a human, just the opening hours. | my supervisor at work approved the purchase.
+    | the agent said the refund would take five days. | my colleague said customer service was helpful.
+    | when does phone support open? | is the call centre open on bank holidays? | my broadband has been cutting out all week.
+    | the wifi at home keeps disconnecting. | my name is {name}, the account holder. | I'm {name}, I ordered last week.
+    | personal account, not business. | is this price per person? | nobody was home when the courier came.
+    | cheers, that sorted it. | all good now, bye. | my brother works as a customer service agent.
+""")
+_TRAIN_LOOKALIKES["es"] = _slots("""
+neg_core: NO quiero hablar con nadie. | NO quiero un operador, quiero el número de seguimiento. | no me pases con ningún asesor.
+    | no quiero que me transfieran. | no pido una persona, solo el horario. | no me hace falta un humano, gracias.
+    | el asesor me dijo que el reembolso tarda cinco días. | mi compañero dijo que el servicio al cliente fue muy bueno.
+    | mi hermana trabaja de operadora en un call center. | la agente de la tienda me atendió muy bien.
+    | ¿hasta qué hora atienden por teléfono? | ¿el teléfono de atención al cliente es gratuito? | ¿abren los festivos?
+    | el wifi de casa va y viene. | en casa se me corta internet cada dos por tres. | el router de casa se desconecta solo.
+    | me llamo {name} y soy cliente desde hace años. | llámame {nick}, que así me conoce todo el mundo. | mi apellido es Persona.
+    | es para uso personal. | ¿el precio es por persona? | la atención personalizada de la tienda fue buena.
+    | nadie estaba en casa cuando vino el repartidor. | muchas gracias, ya está todo. | genial, hasta otra. | vale, gracias, adiós.
+    | mi supervisor del trabajo aprobó la compra. | mi jefe dijo que llamaría él mañana. | el humo del vecino me molesta.
+    | ya me atendió una persona ayer, gracias. | no hace falta videollamada. | no me escribas por {app}, por favor.
+    | NO me llames, escríbeme aquí. | soy agente comercial de otra empresa. | el encargado de mi edificio recoge los paquetes.
+""")
+_TRAIN_LOOKALIKES["de"] = _slots("""
+neg_core: ich will mit NIEMANDEM sprechen, nur die Sendungsnummer. | verbinden Sie mich NICHT weiter. | ich brauche keinen Berater.
+    | kein Mitarbeiter nötig, danke. | ich will nicht weitergeleitet werden. | ich möchte keinen Rückruf und keinen Mitarbeiter.
+    | der Berater sagte, die Erstattung dauert fünf Tage. | mein Kollege meinte, der Kundenservice sei gut.
+    | meine Schwester arbeitet im Kundenservice einer Bank. | die Mitarbeiterin im Laden war sehr nett.
+    | bis wann ist die Hotline besetzt? | ist die Kundenhotline kostenlos? | haben Sie an Feiertagen geöffnet?
+    | das WLAN zu Hause fällt ständig aus. | bei mir zu Hause bricht das Internet dauernd ab. | der Router zu Hause trennt sich ständig.
+    | ich heiße {name} und bin seit Jahren Kunde. | nennen Sie mich einfach {nick}. | mein Nachname ist Mensch.
+    | das ist für den persönlichen Gebrauch. | ist der Preis pro Person? | ich möchte das persönlich im Laden klären.
+    | es war niemand zu Hause, als der Bote kam. | vielen Dank, das wär's. | super, bis dann. | okay, danke, tschüss.
+    | mein Vorgesetzter bei der Arbeit hat den Kauf genehmigt. | meine Chefin ruft morgen selbst an.
+    | mich hat gestern schon ein Mitarbeiter beraten, danke. | kein Videoanruf nötig. | bitte schreiben Sie mir nicht auf {app}.
+    | rufen Sie mich NICHT an, schreiben Sie hier. | ich bin Handelsvertreter für eine andere Firma.
+    | die Hausverwaltung nimmt meine Pakete an. | ich habe ein Problem mit meinem Reisebüro, nicht mit Ihnen.
+""")
+_TRAIN_LOOKALIKES["fr"] = _slots("""
+neg_core: je ne veux parler à PERSONNE, juste le numéro de suivi. | ne me transférez PAS. | je n'ai pas besoin d'un conseiller.
+    | pas besoin d'un humain, merci. | je ne veux pas être mis en relation. | je ne veux ni rappel ni conseiller.
+    | le conseiller m'a dit que le remboursement prend cinq jours. | mon collègue m'a dit que le service client était bien.
+    | ma sœur travaille dans un centre d'appels. | la vendeuse au magasin était très gentille.
+    | jusqu'à quelle heure le service client répond au téléphone ? | le numéro du service client est-il gratuit ?
+    | vous êtes ouverts les jours fériés ? | le wifi chez moi saute tout le temps. | internet coupe sans arrêt à la maison.
+    | ma box se déconnecte toute seule. | je m'appelle {name} et je suis client depuis des années.
+    | appelez-moi {nick}, tout le monde m'appelle comme ça. | mon nom de famille est Personne.
+    | c'est pour un usage personnel. | le prix est par personne ? | personne d'autre n'utilise mon compte.
+    | il n'y avait personne à la maison quand le colis est arrivé. | merci beaucoup, c'est tout. | génial, à plus. | ok merci, au revoir.
+    | mon responsable au travail a validé l'achat. | ma cheffe va appeler elle-même demain.
+    | un conseiller m'a déjà aidé hier, merci. | pas besoin d'appel vidéo. | ne m'écrivez pas sur {app}, s'il vous plaît.
+    | ne m'appelez PAS, écrivez-moi ici. | je suis agent commercial pour une autre société. | le gardien de mon immeuble reçoit mes colis.
+""")
+_TRAIN_LOOKALIKES["pt"] = _slots("""
+neg_core: NÃO quero falar com ninguém, só o código de rastreio. | NÃO me transfere. | não preciso de consultor.
+    | não precisa de humano, obrigado. | não quero ser transferido pra ninguém. | não quero ligação nem atendente.
+    | o atendente disse que o reembolso leva cinco dias. | meu colega disse que o atendimento foi bom.
+    | minha irmã trabalha de atendente num call center. | a vendedora da loja foi muito simpática.
+    | até que horas o SAC atende por telefone? | a ligação pro SAC é gratuita? | vocês abrem no feriado?
+    | o wifi de casa fica caindo. | a internet lá de casa cai toda hora. | o roteador de casa desconecta sozinho.
+    | me chamo {name} e sou cliente há anos. | pode me chamar de {nick}, todo mundo me chama assim. | meu sobrenome é Pessoa.
+    | é pra uso pessoal, não empresarial. | o preço é por pessoa? | meu cartão pessoal foi recusado.
+    | não tinha ninguém em casa quando o entregador veio. | muito obrigado, era isso. | show, até mais. | tá bom, obrigada, tchau.
+    | meu supervisor no trabalho aprovou a compra. | minha chefe vai ligar amanhã.
+    | um atendente já me ajudou ontem, obrigado. | não precisa de videochamada. | não me chama no {app}, por favor.
+    | NÃO me liga, me responde aqui. | sou representante comercial de outra empresa. | o porteiro do prédio recebe minhas encomendas.
+    | eu não quero atendente, quero que o app funcione.
+""")
+for _table in (_TRAIN_MORE, _TRAIN_WIDE, _TRAIN_LOOKALIKES):
     for _lang, _extra in _table.items():
         for _name, _values in _extra.items():
             _TRAIN_SLOTS[_lang][_name] = _TRAIN_SLOTS[_lang].get(_name, ()) + _values
