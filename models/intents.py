@@ -644,7 +644,7 @@ p_core: que me atienda {human}. | quiero un humano. | ¿hay alguien de carne y h
     | páseme con atención al cliente. | con {human}, por favor. | agente, por favor. | operador. | ¡quiero una persona!
     | me gustaría hablar con {human}. | ¿podría hablar con {boss}? | deriva mi caso a {human}. | que lo revise {human}.
     | ¿puede atenderme {human} en lugar de un robot? | ya basta de bot, quiero {human}. | ponme con alguien real.
-    | necesito que me atienda alguien del equipo. | ¿me transfieres a {boss}? | llama a {boss}, quiero hablar con él.
+    | necesito que me atienda alguien del equipo. | ¿me transfieres con {boss}? | que venga {boss}, quiero hablar con él.
 v_core: llámenme, por favor. | ¿me pueden telefonear? | prefiero una llamada. | devuélvanme la llamada al {phone}.
     | ¿podéis llamarme {when}? | quiero que alguien me llame. | mejor llámame por teléfono. | dame un toque al {phone}.
 m_core: háblame por {app}. | pásate a {app}, es más fácil. | mándame un mensaje por {app}. | ¿tenéis {app}?
@@ -659,7 +659,7 @@ x_topic: la entrega | el servicio técnico | su empresa | la factura | el trato 
 """)
 _TRAIN_MORE["de"] = _slots("""
 p_core: ich will einen Menschen. | bitte einen Mitarbeiter. | geben Sie mir {human_acc}. | holen Sie {boss_acc}.
-    | ich möchte {boss_acc} sprechen. | kann sich {human} das ansehen? | verbinden Sie mich mit dem Kundenservice.
+    | ich möchte {boss_acc} sprechen. | kann sich jemand vom Kundenservice das ansehen? | verbinden Sie mich mit dem Kundenservice.
     | Mitarbeiter, bitte! | ich brauche jetzt {human_acc}. | kein Bot, bitte {human_acc}. | stellen Sie mich zu {boss_dat} durch.
     | gibt es hier einen echten Menschen? | ich möchte lieber mit {human} reden. | leiten Sie mich an {human_acc} weiter.
     | kann ich jemanden vom Team sprechen? | ich will mit jemandem sprechen, der kein Roboter ist.
@@ -706,17 +706,345 @@ x_core: estou muito decepcionado. | que vergonha. | o atendimento de vocês é u
     | isso é um desrespeito. | vou cancelar tudo. | nunca mais compro com vocês. | faz semanas que espero, é um absurdo.
     | que serviço horrível. | estou muito insatisfeito.
 """)
-for _lang, _extra in _TRAIN_MORE.items():
-    for _name, _values in _extra.items():
-        _TRAIN_SLOTS[_lang][_name] = _TRAIN_SLOTS[_lang].get(_name, ()) + _values
+
+# A wider second set of train-family fillers: more verbs, nouns and registers for every intent,
+# and more look-alikes (negated requests, names, other senses of the words, reported speech,
+# informational questions, home outages). Merged into _TRAIN_SLOTS like _TRAIN_MORE.
+_TRAIN_WIDE = {}
+_TRAIN_WIDE["en"] = _slots("""
+boss: the person in charge | a team leader | someone senior | your boss | a supervisor or manager
+p_core: get me someone who can actually help. | I want a person to look at this instead of you.
+    | can a supervisor take a look at my case? | I need to speak to a manager about this. | put a manager on, please.
+    | is there a human there? | are there any real people working there? | I'd like to be put through to {cs}.
+    | please connect me with {cs}. | can I have someone from {cs}, please? | I don't want to chat with a bot, get me {human}.
+    | not a robot, {human}. | can you hand this over to {human}? | I demand to speak to {boss}.
+    | escalate this to a supervisor, please. | can I speak with somebody? | I'd prefer to talk to {human} about this.
+    | could you transfer me to someone who can help? | put me on with {human}. | I need a human to sort this out.
+neg_core: I don't want a manager, I just want my refund status. | I do NOT need an agent. | no, I don't want to be transferred.
+    | my manager asked me to check the invoice. | the supervisor at the store said it's fine. | I'm the person who placed the order.
+    | my agent number is {digits}. | is customer service open on Sundays? | what are the opening hours of your phone line?
+    | my home wifi keeps dropping every evening. | my internet connection at home is really slow.
+    | the person I spoke to earlier said it was sorted. | thanks for your help, have a good one. | no need for a human, this works.
+    | my son said he'd text me the code. | I'll speak to my manager and get back to you.
+""")
+_TRAIN_WIDE["es"] = _slots("""
+human: alguien | un agente humano | alguien de servicio al cliente | un operador humano | una persona de carne y hueso
+    | alguien del servicio técnico | un asesor de verdad
+boss: un responsable | el jefe | alguien con autoridad | el supervisor de turno | un encargado
+p_core: ¿me pasas con un agente? | quiero hablar con alguien que no sea un robot. | ¿hay alguien real? | ¿hay algún humano ahí?
+    | agente por favor. | ¿me puede atender una persona? | quisiera hablar con {human}. | ¿sería posible hablar con {human}?
+    | ¿podría pasarme con {boss}? | pásame con servicio al cliente. | pásame con atención al cliente, por favor.
+    | necesito un humano, no un bot. | hablar con agente. | quiero hablar con una persona, no con una máquina.
+    | ¿me pone con {human}, por favor? | póngame con {boss}. | comuníqueme con {human}. | transfiérame con {boss}.
+    | ¿me puedes transferir a {human}? | ¿puedo hablar con alguien de verdad? | quiero que me atienda alguien de verdad.
+    | necesito hablar con alguien ya. | ¡pásame con un humano de una vez! | basta de máquinas, pásame con {human}.
+    | quiero hablar con un asesor. | me gustaria hablar con un asesor. | quiero hablar con un operador.
+    | pasame con alguien por favor | ¿hay algun humano? | necesito que alguien me atienda personalmente.
+    | ¿con quién puedo hablar de esto? quiero una persona. | que se ponga {boss}. | llame a un supervisor, por favor.
+v_core: llámame cuando puedas. | ¿me puede llamar alguien de ustedes? mi número es {phone}. | prefiero hablarlo por teléfono.
+    | ¿me hacéis una llamada {when}? | deme un telefonazo. | quiero que me devuelvan la llamada. | llamadme al {phone}.
+vid_core: ¿hacemos una videollamada? | prefiero verte por videollamada. | ¿podemos hacer un FaceTime? | ¿me llamas por video?
+    | ¿tenéis atención por videollamada? | quiero enseñarte el daño por videollamada. | mándame un enlace de Google Meet.
+s_core: escríbeme un SMS. | mándame un mensajito al {phone}. | ¿me avisas por SMS? | envíame el número de seguimiento por SMS.
+e_core: ¿me lo mandas al mail? | escríbeme un email, por favor. | mándame un correo con el presupuesto.
+    | quiero recibirlo por correo electrónico.
+m_core: ¿me escribes al {app}? | mejor por {app}. | ¿me agregas en {app}? mi número es {phone}.
+c_core: ¿me oyes? | se corta. | no se te escucha. | te escucho como un robot. | se congeló la imagen. | se ha congelado el video.
+    | se me cortó la llamada. | hay mucha interferencia, no te entiendo. | la llamada se cayó otra vez. | ¿hola? ¿me escuchas?
+    | estás entrecortado. | se oye con eco. | no te oigo nada. | te has quedado congelado. | la línea está muy mal, se corta.
+    | ¿sigues ahí? se ha cortado. | solo oigo la mitad de lo que dices. | se escucha robótico. | perdón, se cayó la conexión.
+x_core: estoy muy descontento con el servicio. | qué mala atención. | el producto es una porquería. | no estoy nada satisfecho.
+    | esto es un abuso. | ustedes son unos incompetentes. | estoy cansado de que me den largas.
+    | es la tercera vez que llamo y nadie me ayuda. | qué pésimo servicio tienen. | voy a poner una reclamación formal.
+    | estoy muy enfadado con su empresa. | esto no es serio. | qué decepción de compañía.
+x_topic: el producto | la atención al cliente | el servicio | la compañía
+neg_core: NO quiero hablar con un agente. | no quiero que me pasen con nadie, solo dime el estado. | no necesito un supervisor.
+    | te he dicho que NO quiero un asesor. | no hace falta que me pases con nadie. | mis datos personales están mal en la factura.
+    | es una cuenta personal, no de empresa. | el personal de la tienda fue muy amable. | mi agente de seguros me lo recomendó.
+    | la agencia de viajes me mandó el billete. | el asesor fiscal me pidió la factura. | mi jefe me pidió la factura.
+    | el encargado de la tienda me dijo que escribiera aquí. | me dijeron que un agente me llamaría. | mi nombre es {name}.
+    | soy {name}, el titular de la cuenta. | ¿cuál es el horario de atención telefónica? | ¿el servicio al cliente abre los domingos?
+    | el wifi de casa se corta todas las noches. | internet va lentísimo en casa. | mi fibra no funciona desde ayer.
+    | gracias por la ayuda, hasta luego. | muchas gracias, que tengas buen día. | vale, perfecto, adiós.
+    | mi madre dijo que hablaría con un supervisor. | el operador me dio un número de incidencia. | ya hablé con un agente ayer.
+    | no necesito hablar con nadie, ya está resuelto. | el humano es el único animal que tropieza dos veces.
+    | ¿cuántas personas pueden usar la cuenta? | esto es para una persona o para dos.
+""")
+_TRAIN_WIDE["de"] = _slots("""
+human: jemandem | einem Sachbearbeiter | jemandem aus dem Kundendienst | einem echten Mitarbeiter
+    | einem Kundendienstmitarbeiter | einem menschlichen Mitarbeiter | jemandem vom Support
+human_acc: jemanden | einen Sachbearbeiter | einen Kundenberater | jemanden vom Kundendienst | einen echten Mitarbeiter
+    | einen menschlichen Ansprechpartner
+boss_acc: den Chef | einen Verantwortlichen | Ihren Chef | die Schichtleitung
+boss_dat: dem Chef | Ihrem Chef | einem Verantwortlichen
+p_core: kein Bot bitte, ein Mensch. | ist da ein Mensch? | gibt es da auch echte Menschen? | Mitarbeiter bitte.
+    | ich möchte mit einem Menschen sprechen, nicht mit einer Maschine. | verbinden Sie mich bitte mit dem Kundendienst.
+    | können Sie mich zu {human} durchstellen? | stellen Sie mich bitte durch. | könnten Sie mich mit {human} verbinden?
+    | ich würde gern mit {human} sprechen. | ich hätte gerne {boss_acc} am Telefon. | ich verlange {boss_acc}.
+    | ich möchte mit {boss_dat} sprechen. | leiten Sie das bitte an {human_acc} weiter. | bitte weiterleiten an den Kundenservice.
+    | kann mir ein Mensch helfen? | gibt es jemanden, mit dem ich sprechen kann? | ich will endlich mit {human} reden!
+    | verbind mich mal mit nem Mitarbeiter. | mit mitarbeiter sprechen | ich moechte mit einem menschen sprechen
+    | können Sie mir {human_acc} geben? | kann ich bitte {boss_acc} sprechen? | lassen Sie mich mit jemandem reden, der sich auskennt.
+    | holen Sie mir jemanden, der mir wirklich helfen kann. | ich brauche einen Ansprechpartner aus Fleisch und Blut.
+    | ich will keinen Chatbot, ich will einen Menschen! | Kundenservice bitte. | echte Person bitte.
+v_core: können Sie mich anrufen? | ruf mich bitte zurück. | ich bitte um Rückruf. | rufen Sie mich unter {phone} an.
+    | würden Sie mich {when} anrufen? | ich hätte gern einen Anruf {when}. | ein Anruf wäre mir lieber. | klingeln Sie mich an.
+    | bitte um telefonischen Rückruf. | können Sie sich telefonisch bei mir melden? | ruf mich auf meinem Handy an, {phone}.
+    | ich möchte das am Telefon besprechen, rufen Sie mich bitte an. | rufen Sie mich wegen der Bestellung {order} an.
+vid_core: können wir per Video sprechen? | machen wir einen Videocall? | ich möchte einen Videotermin. | schicken Sie mir einen Link für Google Meet.
+    | können Sie mich per FaceTime anrufen? | lassen Sie uns {when} einen Videoanruf machen. | per Videochat wäre es einfacher.
+    | ich würde Ihnen den Schaden gern im Videoanruf zeigen. | geht auch ein Videotelefonat? | bitte einen Videoanruf statt Chat.
+m_core: schreiben Sie mir bitte per {app}. | können Sie mir die Infos per {app} schicken? | ich bin auf {app} erreichbar.
+    | bitte melden Sie sich per {app} bei mir. | schick mir eine Nachricht auf {app}. | lieber über {app}, bitte.
+    | mein {app} ist {phone}, schreiben Sie mir dort. | können wir das per {app} klären? | antworten Sie mir bitte auf {app}.
+s_core: schick mir eine SMS. | per SMS bitte. | bitte eine SMS an {phone}. | können Sie mir die Sendungsnummer per SMS schicken?
+e_core: bitte schicken Sie mir eine E-Mail. | mailen Sie mir das. | kann ich das per Mail bekommen? | schreib mir eine Mail an {addr}.
+c_core: hallo? hören Sie mich? | hören Sie mich noch? | die Verbindung bricht ständig ab. | ich höre Sie nicht mehr.
+    | das Bild ist eingefroren. | Sie klingen wie ein Roboter. | da ist ein Echo in der Leitung. | die Verbindung ist gerade weg.
+    | ich verstehe kein Wort, die Leitung ist so schlecht. | das Gespräch wurde getrennt. | Sie sind abgehackt.
+    | es kommt nur jedes zweite Wort an. | das Video hängt. | der Anruf ist abgebrochen. | Sie sind total verzerrt.
+    | hallo? hallo? sind Sie noch dran? | jetzt sind Sie weg. | die Verbindung ist ganz schlecht, ich höre Sie kaum.
+x_core: ich bin mit Ihrem Service überhaupt nicht zufrieden. | das ist eine Unverschämtheit. | ich bin stinksauer.
+    | Ihr Produkt ist Schrott. | so ein schlechter Service. | ich bin sehr unzufrieden mit Ihrer Firma.
+    | das ist schon das dritte Mal, dass ich anrufe, und keiner hilft. | ich werde mich bei der Verbraucherzentrale beschweren.
+    | Sie vertrösten mich seit Wochen. | das ist absolut unprofessionell. | ich bin wirklich verärgert. | was für ein Saftladen.
+    | ich möchte eine offizielle Beschwerde einlegen.
+neg_core: ich will KEINEN Mitarbeiter. | ich brauche keinen Menschen, sagen Sie mir nur die Lieferzeit. | nein, nicht weiterleiten.
+    | ich möchte NICHT verbunden werden. | ich will nicht mit Ihrem Vorgesetzten sprechen. | das ist mein persönliches Konto.
+    | ich hole das Paket persönlich ab. | meine persönlichen Daten sind falsch. | die Agentur für Arbeit braucht die Rechnung.
+    | meine Werbeagentur hat das bestellt. | mein Chef braucht eine Kopie der Rechnung. | der Berater im Laden hat gesagt, es passt.
+    | man hat mir gesagt, dass ein Mitarbeiter mich anruft. | mein Name ist {name}. | ich bin {name}, der Kontoinhaber.
+    | wann ist die telefonische Hotline erreichbar? | hat der Kundenservice am Samstag geöffnet?
+    | mein WLAN zu Hause bricht ständig ab. | mein Internet zu Hause ist seit gestern weg. | das Internet ist bei mir total langsam.
+    | danke für die Hilfe, schönen Tag noch. | alles klar, vielen Dank, tschüss. | perfekt, mehr brauche ich nicht.
+    | mein Mann wollte gestern mit einem Vorgesetzten sprechen. | ich habe schon mit einem Mitarbeiter gesprochen.
+    | keine Sorge, ich brauche niemanden, es hat sich erledigt. | der Mensch ist ein Gewohnheitstier.
+    | für wie viele Personen ist der Tarif? | mein Sachbearbeiter bei der Versicherung braucht die Nummer.
+""")
+_TRAIN_WIDE["fr"] = _slots("""
+human: un vrai conseiller | une personne du service clientèle | un interlocuteur humain | un conseiller du service client
+    | un technicien | une vraie personne du service client | un opérateur humain
+boss: votre chef d'équipe | un manager | votre chef | quelqu'un de responsable
+p_core: je veux pas parler à un robot. | je veux parler à quelqu'un. | il y a un vrai humain derrière l'écran ? | il y a un humain ?
+    | passez-moi quelqu'un, s'il vous plaît. | je voudrais parler à quelqu'un du service client. | service client, svp.
+    | conseiller svp | je peux avoir un conseiller ? | pourriez-vous me passer {human} ? | pourriez-vous me transférer à {boss} ?
+    | je souhaiterais parler à {human}. | j'exige de parler à {boss}. | mettez-moi en contact avec quelqu'un de compétent.
+    | je veux parler à une vraie personne, pas à une machine. | vous pouvez me mettre en relation avec {human} ?
+    | transférez mon appel à {human}. | j'ai besoin de quelqu'un qui peut vraiment m'aider. | un humain, vite !
+    | je veux parler a un conseiller | passez moi un humain | y a quelqu'un de vrai derrière ? | stop le robot, un conseiller !
+    | j'aimerais avoir quelqu'un en ligne. | vous pouvez me passer le service client ? | je voudrais qu'une personne regarde mon dossier.
+    | est-ce que je pourrais parler à {boss} ? | je veux un vrai interlocuteur.
+    | vous pouvez me basculer vers {human} ? | je veux qu'on me passe un conseiller. | redirigez-moi vers le service client.
+    | je préférerais échanger avec {human}. | y a-t-il un conseiller disponible ? | je veux parler à un responsable, c'est possible ?
+v_core: appelez-moi. | vous pouvez me rappeler ? | rappelez-moi au plus vite. | j'aimerais qu'on me rappelle {when}.
+    | vous pourriez m'appeler au {phone} ? | je préfère un appel. | merci de me rappeler au {phone}. | tu peux m'appeler ?
+    | passez-moi un coup de fil {when}. | c'est possible d'être rappelé ? | appelez-moi sur mon portable.
+    | je voudrais qu'on en parle de vive voix, appelez-moi.
+vid_core: on peut faire une visio ? | je voudrais un rendez-vous en visio. | appelez-moi en FaceTime. | envoyez-moi un lien Google Meet.
+    | on peut passer en appel vidéo pour que je vous montre ? | c'est possible de faire un appel vidéo {when} ? | une visio serait plus simple.
+m_core: vous pouvez m'écrire sur {app} ? | je suis joignable sur {app}. | envoyez-moi ça sur {app}. | mon {app} c'est le {phone}.
+    | on continue sur {app} ? | contactez-moi plutôt sur {app}.
+s_core: envoyez-moi un texto. | par SMS, svp. | vous pouvez m'envoyer un SMS au {phone} ? | envoyez le numéro de suivi par SMS.
+e_core: envoyez-moi un mail. | vous pouvez m'écrire par mail ? | envoyez-moi le devis par e-mail. | par mail à {addr}, svp.
+c_core: je vous entends pas. | vous m'entendez ? | allô ? allô ? vous m'entendez ? | on a été coupés. | ça a coupé.
+    | l'image est figée. | la vidéo est bloquée. | vous avez une voix de robot. | il y a de l'écho. | la ligne grésille.
+    | vous êtes coupé. | je ne vous entends que par morceaux. | la communication est très mauvaise. | ça capte pas bien, vous coupez.
+    | la connexion est instable, je vous perds. | allô ? vous êtes toujours en ligne ? | l'appel a sauté.
+x_core: je ne suis pas du tout satisfait. | personne ne m'aide, c'est nul. | votre produit est de la camelote.
+    | c'est la troisième fois que j'appelle et personne ne règle le problème. | vous vous moquez de moi.
+    | je suis furieux. | quel service lamentable. | je vais porter plainte. | c'est du grand n'importe quoi.
+    | je suis très mécontent de votre service. | votre société est nulle. | on me balade depuis des semaines.
+neg_core: je ne veux PAS parler à un conseiller. | pas besoin d'un humain, dites-moi juste le délai. | non, ne me transférez pas.
+    | je ne veux pas de responsable, juste mon remboursement. | personne n'était là quand le livreur est passé.
+    | je n'ai besoin de personne, merci. | ne donnez mon numéro à personne. | personne dans ma famille n'utilise ce forfait.
+    | c'est un compte personnel. | mes données personnelles sont fausses. | mon agent immobilier m'a conseillé cette offre.
+    | l'agence de voyage m'a envoyé le billet. | mon conseiller bancaire a besoin de la facture. | mon chef veut une copie de la facture.
+    | on m'a dit qu'un conseiller me rappellerait. | je m'appelle {name}. | moi c'est {name}. | je suis {name}, le titulaire du compte.
+    | le service client est ouvert le dimanche ? | quels sont les horaires du service téléphonique ?
+    | le wifi chez moi coupe tous les soirs. | ma connexion internet à la maison est très lente. | ma box ne marche plus depuis hier.
+    | merci pour votre aide, bonne journée. | super, merci, au revoir. | c'est parfait, bonne soirée.
+    | mon mari voulait parler à un responsable hier. | j'ai déjà parlé à un conseiller ce matin.
+    | c'est pour une personne ou pour deux ? | l'humain a toujours raison, dit mon père.
+""")
+_TRAIN_WIDE["pt"] = _slots("""
+human: alguém | um atendente de verdade | alguém do SAC | uma pessoa real | um humano de verdade | alguém do suporte
+    | um atendente humano de verdade | uma pessoa de carne e osso
+boss: a gerência | o coordenador | alguém responsável | o chefe | o supervisor de plantão
+p_core: quero falar com um atendente. | quero falar com atendente. | atendente por favor. | tem algum humano aí?
+    | tem alguma pessoa real aí? | quero falar com alguém que não seja robô. | me passa pra um atendente. | me transfere pro SAC.
+    | quero falar com o SAC. | falar com atendente | falar com humano | preciso falar com alguém urgente.
+    | gostaria de ser atendido por {human}. | poderia me transferir para {boss}? | poderia me passar para {human}?
+    | me põe em contato com {human}. | me conecta com {human}, por favor. | quero ser transferido para {human}.
+    | chega de robô, quero uma pessoa. | eu quero falar com uma pessoa de verdade, não com máquina.
+    | quero falar com um supervisor agora. | cadê um atendente humano? | preciso de um humano pra resolver isso.
+    | me passa pro gerente. | vc pode me passar pra um atendente? | quero falar c um atendente | nao quero robo quero atendente
+    | eu gostaria de falar com alguém do atendimento. | tem como falar com uma pessoa? | me coloca com o suporte humano.
+    | tem algum atendente disponível? | preciso de atendimento humano. | encaminha meu caso pra {human}.
+    | quero conversar com {human}. | posso falar com {boss}? | me passa pra alguém que entenda do assunto.
+v_core: me liga. | pode me ligar no {phone}? | quero que alguém me ligue de volta. | me retorna a ligação, por favor.
+    | liga pra mim {when}. | prefiro por telefone, me liga. | dá pra me ligar {when}? | me telefona, por favor.
+    | gostaria de receber uma ligação. | me dá um toque no {phone}. | podem me retornar por telefone?
+vid_core: vamos fazer uma videochamada? | me liga por vídeo. | pode ser por chamada de vídeo? | me manda um link do Google Meet.
+    | quero mostrar o defeito por vídeo. | tem atendimento por videochamada? | dá pra fazer um FaceTime?
+m_core: me chama no zap. | me manda no zap. | pode me chamar no {app}? | fala comigo no {app}. | me adiciona no {app}, {phone}.
+s_core: me manda uma mensagem de texto. | por SMS, por favor. | manda um SMS pro {phone}. | me avisa por SMS.
+e_core: me manda por e-mail. | manda no meu email. | pode me mandar um e-mail? | manda o orçamento por e-mail.
+c_core: tá cortando muito. | não tô te ouvindo. | você tá me ouvindo? | alô? alô? tá me ouvindo? | a ligação caiu de novo.
+    | a imagem congelou. | o vídeo travou. | sua voz tá robotizada. | tá com eco. | a ligação tá horrível, não entendo nada.
+    | caiu aqui. | tá travando. | você sumiu. | cortou a ligação. | a linha tá péssima. | só ouço chiado.
+x_core: o atendimento é horrível. | estou muito insatisfeito com o serviço. | o produto é uma porcaria.
+    | é a terceira vez que ligo e ninguém resolve. | vocês são uns incompetentes. | estou revoltado.
+    | que falta de respeito com o cliente. | vou abrir uma reclamação no Reclame Aqui. | péssima empresa.
+    | vocês só me enrolam. | estou muito chateado com a empresa. | que descaso.
+neg_core: NÃO quero falar com atendente. | eu não quero atendente nenhum, só o código de rastreio. | não precisa me transferir.
+    | não quero falar com o gerente, só quero o reembolso. | eu disse que NÃO quero ser transferido. | é uma conta pessoal.
+    | meus dados pessoais estão errados. | é pra uso pessoal. | meu agente de seguros indicou vocês.
+    | a agência de viagens mandou a passagem. | meu gerente do banco pediu o comprovante. | meu chefe pediu a nota fiscal.
+    | disseram que um atendente ia me ligar. | meu nome é {name}. | aqui é {name}, titular da conta. | me chamo {name}.
+    | que horas abre o atendimento por telefone? | o SAC funciona no domingo? | qual o horário da central?
+    | o wifi de casa cai toda noite. | minha internet em casa tá muito lenta. | estou sem internet em casa desde ontem.
+    | obrigado pela ajuda, tchau. | valeu, era só isso. | beleza, bom dia pra você.
+    | meu marido queria falar com o gerente ontem. | já falei com um atendente hoje de manhã.
+    | o atendente da loja foi muito educado. | o plano é pra uma pessoa ou pra família? | ninguém em casa usa esse chip.
+""")
+
+# Combinations and exact short phrasings for the other languages (person + voice, + complaint ...).
+_TRAIN_EXTRA["es"] = _templates("""
+person voice *8    | quiero que me llame {human}, mi número es {phone}.
+person voice *1    | ¿puede llamarme un agente?
+person compl *8    | {x_core} quiero hablar con {boss} ya.
+person compl *1    | este bot no sirve para nada, quiero una persona
+conn person *1     | se corta todo el rato, pásame con otra persona
+conn compl *1      | es la tercera vez que se corta la llamada, qué vergüenza
+person *1          | agente
+person *1          | humano por favor
+person *1          | operador por favor
+- *1               | no quiero un agente
+- *1               | me llamo Agustín
+""")
+_TRAIN_EXTRA["de"] = _templates("""
+person voice *8    | kann mich {human} unter {phone} zurückrufen?
+person voice *1    | ich möchte von einem Mitarbeiter angerufen werden
+person compl *8    | {x_core} ich will sofort {boss_acc} sprechen.
+person compl *1    | dieser Bot ist nutzlos, ich will einen Menschen
+conn person *1     | die Leitung ist so schlecht, verbinden Sie mich bitte mit einem anderen Mitarbeiter
+conn compl *1      | schon wieder ist die Verbindung abgebrochen, das ist echt unzumutbar
+person *1          | Mitarbeiter
+person *1          | Mensch bitte
+person *1          | Kundenservice
+- *1               | keinen Mitarbeiter bitte
+- *1               | ich heiße Agentin Müller
+""")
+_TRAIN_EXTRA["fr"] = _templates("""
+person voice *8    | j'aimerais que {human} me rappelle au {phone}.
+person voice *1    | un conseiller peut m'appeler ?
+person compl *8    | {x_core} passez-moi {boss} tout de suite.
+person compl *1    | ce robot ne sert à rien, je veux un humain
+conn person *1     | ça coupe tout le temps, passez-moi un autre conseiller
+conn compl *1      | c'est la troisième fois que ça coupe, c'est inadmissible
+person *1          | conseiller
+person *1          | humain svp
+person *1          | un agent svp
+- *1               | personne ne m'a appelé hier
+- *1               | je m'appelle Agnès
+""")
+_TRAIN_EXTRA["pt"] = _templates("""
+person voice *8    | quero que {human} me ligue no {phone}.
+person voice *1    | um atendente pode me ligar?
+person compl *8    | {x_core} quero falar com {boss} agora.
+person compl *1    | esse robô não serve pra nada, quero uma pessoa
+conn person *1     | tá cortando demais, me passa pra outro atendente
+conn compl *1      | é a terceira vez que a ligação cai, que absurdo
+person *1          | atendente
+person *1          | humano por favor
+person *1          | SAC
+- *1               | não quero atendente
+- *1               | meu nome é Agenor
+""")
+
+# More look-alikes per language: negated requests (also in capitals), reported speech, names,
+# other senses of the request words, opening-hours questions, home outages, thanks and goodbyes.
+_TRAIN_LOOKALIKES = {}
+_TRAIN_LOOKALIKES["en"] = _slots("""
+neg_core: I DON'T want to speak to an agent. | don't transfer me, I just need the tracking number. | no supervisor needed, thanks.
+    | I'm not asking for a human, just the opening hours. | my supervisor at work approved the purchase.
+    | the agent said the refund would take five days. | my colleague said customer service was helpful.
+    | when does phone support open? | is the call centre open on bank holidays? | my broadband has been cutting out all week.
+    | the wifi at home keeps disconnecting. | my name is {name}, the account holder. | I'm {name}, I ordered last week.
+    | personal account, not business. | is this price per person? | nobody was home when the courier came.
+    | cheers, that sorted it. | all good now, bye. | my brother works as a customer service agent.
+""")
+_TRAIN_LOOKALIKES["es"] = _slots("""
+neg_core: NO quiero hablar con nadie. | NO quiero un operador, quiero el número de seguimiento. | no me pases con ningún asesor.
+    | no quiero que me transfieran. | no pido una persona, solo el horario. | no me hace falta un humano, gracias.
+    | el asesor me dijo que el reembolso tarda cinco días. | mi compañero dijo que el servicio al cliente fue muy bueno.
+    | mi hermana trabaja de operadora en un call center. | la agente de la tienda me atendió muy bien.
+    | ¿hasta qué hora atienden por teléfono? | ¿el teléfono de atención al cliente es gratuito? | ¿abren los festivos?
+    | el wifi de casa va y viene. | en casa se me corta internet cada dos por tres. | el router de casa se desconecta solo.
+    | me llamo {name} y soy cliente desde hace años. | llámame {nick}, que así me conoce todo el mundo. | mi apellido es Persona.
+    | es para uso personal. | ¿el precio es por persona? | la atención personalizada de la tienda fue buena.
+    | nadie estaba en casa cuando vino el repartidor. | muchas gracias, ya está todo. | genial, hasta otra. | vale, gracias, adiós.
+    | mi supervisor del trabajo aprobó la compra. | mi jefe dijo que llamaría él mañana. | el humo del vecino me molesta.
+    | ya me atendió una persona ayer, gracias. | no hace falta videollamada. | no me escribas por {app}, por favor.
+    | NO me llames, escríbeme aquí. | soy agente comercial de otra empresa. | el encargado de mi edificio recoge los paquetes.
+""")
+_TRAIN_LOOKALIKES["de"] = _slots("""
+neg_core: ich will mit NIEMANDEM sprechen, nur die Sendungsnummer. | verbinden Sie mich NICHT weiter. | ich brauche keinen Berater.
+    | kein Mitarbeiter nötig, danke. | ich will nicht weitergeleitet werden. | ich möchte keinen Rückruf und keinen Mitarbeiter.
+    | der Berater sagte, die Erstattung dauert fünf Tage. | mein Kollege meinte, der Kundenservice sei gut.
+    | meine Schwester arbeitet im Kundenservice einer Bank. | die Mitarbeiterin im Laden war sehr nett.
+    | bis wann ist die Hotline besetzt? | ist die Kundenhotline kostenlos? | haben Sie an Feiertagen geöffnet?
+    | das WLAN zu Hause fällt ständig aus. | bei mir zu Hause bricht das Internet dauernd ab. | der Router zu Hause trennt sich ständig.
+    | ich heiße {name} und bin seit Jahren Kunde. | nennen Sie mich einfach {nick}. | mein Nachname ist Mensch.
+    | das ist für den persönlichen Gebrauch. | ist der Preis pro Person? | ich möchte das persönlich im Laden klären.
+    | es war niemand zu Hause, als der Bote kam. | vielen Dank, das wär's. | super, bis dann. | okay, danke, tschüss.
+    | mein Vorgesetzter bei der Arbeit hat den Kauf genehmigt. | meine Chefin ruft morgen selbst an.
+    | mich hat gestern schon ein Mitarbeiter beraten, danke. | kein Videoanruf nötig. | bitte schreiben Sie mir nicht auf {app}.
+    | rufen Sie mich NICHT an, schreiben Sie hier. | ich bin Handelsvertreter für eine andere Firma.
+    | die Hausverwaltung nimmt meine Pakete an. | ich habe ein Problem mit meinem Reisebüro, nicht mit Ihnen.
+""")
+_TRAIN_LOOKALIKES["fr"] = _slots("""
+neg_core: je ne veux parler à PERSONNE, juste le numéro de suivi. | ne me transférez PAS. | je n'ai pas besoin d'un conseiller.
+    | pas besoin d'un humain, merci. | je ne veux pas être mis en relation. | je ne veux ni rappel ni conseiller.
+    | le conseiller m'a dit que le remboursement prend cinq jours. | mon collègue m'a dit que le service client était bien.
+    | ma sœur travaille dans un centre d'appels. | la vendeuse au magasin était très gentille.
+    | jusqu'à quelle heure le service client répond au téléphone ? | le numéro du service client est-il gratuit ?
+    | vous êtes ouverts les jours fériés ? | le wifi chez moi saute tout le temps. | internet coupe sans arrêt à la maison.
+    | ma box se déconnecte toute seule. | je m'appelle {name} et je suis client depuis des années.
+    | appelez-moi {nick}, tout le monde m'appelle comme ça. | mon nom de famille est Personne.
+    | c'est pour un usage personnel. | le prix est par personne ? | personne d'autre n'utilise mon compte.
+    | il n'y avait personne à la maison quand le colis est arrivé. | merci beaucoup, c'est tout. | génial, à plus. | ok merci, au revoir.
+    | mon responsable au travail a validé l'achat. | ma cheffe va appeler elle-même demain.
+    | un conseiller m'a déjà aidé hier, merci. | pas besoin d'appel vidéo. | ne m'écrivez pas sur {app}, s'il vous plaît.
+    | ne m'appelez PAS, écrivez-moi ici. | je suis agent commercial pour une autre société. | le gardien de mon immeuble reçoit mes colis.
+""")
+_TRAIN_LOOKALIKES["pt"] = _slots("""
+neg_core: NÃO quero falar com ninguém, só o código de rastreio. | NÃO me transfere. | não preciso de consultor.
+    | não precisa de humano, obrigado. | não quero ser transferido pra ninguém. | não quero ligação nem atendente.
+    | o atendente disse que o reembolso leva cinco dias. | meu colega disse que o atendimento foi bom.
+    | minha irmã trabalha de atendente num call center. | a vendedora da loja foi muito simpática.
+    | até que horas o SAC atende por telefone? | a ligação pro SAC é gratuita? | vocês abrem no feriado?
+    | o wifi de casa fica caindo. | a internet lá de casa cai toda hora. | o roteador de casa desconecta sozinho.
+    | me chamo {name} e sou cliente há anos. | pode me chamar de {nick}, todo mundo me chama assim. | meu sobrenome é Pessoa.
+    | é pra uso pessoal, não empresarial. | o preço é por pessoa? | meu cartão pessoal foi recusado.
+    | não tinha ninguém em casa quando o entregador veio. | muito obrigado, era isso. | show, até mais. | tá bom, obrigada, tchau.
+    | meu supervisor no trabalho aprovou a compra. | minha chefe vai ligar amanhã.
+    | um atendente já me ajudou ontem, obrigado. | não precisa de videochamada. | não me chama no {app}, por favor.
+    | NÃO me liga, me responde aqui. | sou representante comercial de outra empresa. | o porteiro do prédio recebe minhas encomendas.
+    | eu não quero atendente, quero que o app funcione.
+""")
+for _table in (_TRAIN_MORE, _TRAIN_WIDE, _TRAIN_LOOKALIKES):
+    for _lang, _extra in _table.items():
+        for _name, _values in _extra.items():
+            _TRAIN_SLOTS[_lang][_name] = _TRAIN_SLOTS[_lang].get(_name, ()) + _values
 
 # Per-template caps of the train family, by language group ("xx" = not English) and by the
 # template's label when it has one ("-" = negatives, "multi" = two or more labels).
 _TRAIN_CAPS = {
     "en": {"person": 55, "voice": 115, "sms": 150, "email": 137, "video": 160, "messaging": 165,
            "connection_trouble": 110, "complaint": 38, "multi": 30, "-": 1060},
-    "xx": {"person": 120, "voice": 30, "sms": 18, "email": 18, "video": 18, "messaging": 30,
-           "connection_trouble": 30, "complaint": 25, "multi": 10, "-": 320},
+    "xx": {"person": 190, "voice": 45, "sms": 24, "email": 24, "video": 28, "messaging": 38,
+           "connection_trouble": 50, "complaint": 38, "multi": 12, "-": 480},
 }
 
 # Train-only noise (prefix, suffix) words per language.
