@@ -61,10 +61,16 @@ def quantize_encoder(fp32: Path, int8: Path):
     heads = [node.name for node in graph.graph.node if any(h in node.name for h in HEAD_MODULES)]
     if not heads:
         raise SystemExit("no head nodes found in the exported graph; refusing to quantize them")
+    # quantize_dynamic first rewrites each Gemm as MatMul + Add, naming the MatMul "<gemm>_MatMul":
+    # exclude both names or the heads get quantized after all.
+    excluded = heads + [f"{name}_MatMul" for name in heads]
     quantize_dynamic(
-        str(fp32), str(int8), weight_type=QuantType.QInt8, nodes_to_exclude=heads,
+        str(fp32), str(int8), weight_type=QuantType.QInt8, nodes_to_exclude=excluded,
         op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
     )
+    quantized = [n.name for n in onnx.load(str(int8)).graph.node if n.op_type.startswith(("MatMulInteger", "DynamicQuant"))]
+    if any(h in name for name in quantized for h in HEAD_MODULES):
+        raise SystemExit("a head was quantized; the heads must stay fp32")
 
 
 def labels_json(version: str, calibration: dict) -> dict:
