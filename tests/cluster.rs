@@ -372,6 +372,7 @@ struct Delivery {
     to: String,
     signal: serde_json::Value,
     idempotency_key: String,
+    at: Instant,
 }
 
 /// A webhook receiver on loopback: each POST to `/<name>` is recorded; it answers 200, or 503
@@ -406,6 +407,7 @@ impl Hooks {
                 to: name,
                 signal: serde_json::from_slice(&body).unwrap(),
                 idempotency_key,
+                at: Instant::now(),
             });
             status
         };
@@ -807,6 +809,49 @@ async fn a_signal_whose_replica_dies_before_its_webhook_took_it_is_posted_by_ano
     let audited: Vec<_> = b.audited().iter().map(id_and_sequence).collect();
     assert_eq!(audited, [(signal.clone(), sequence)]);
     assert!(b.log().contains("took over signals"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_replica_still_retrying_a_signal_keeps_it_past_the_claim_idle_time() {
+    let redis = Redis::start().await;
+    let mut hooks = Hooks::start().await;
+    let claim_soon = "sink_claim_idle_ms = 300";
+    let a =
+        Replica::start_configured("keeps-a", &redis, claim_soon, &hooks.webhook("down-a")).await;
+    let b =
+        Replica::start_configured("keeps-b", &redis, claim_soon, &hooks.webhook("down-b")).await;
+    let mut on_a = a.converse().await;
+    let turn = customer("k1", "1", "let me talk to a human");
+    let signal = signal_id(&on_a.say(turn).await, proto::SignalKind::Escalate);
+    // Whichever replica took it retries; wait until it has for over three claim idle times.
+    hooks.until(&["down-a", "down-b"], &[&signal]).await;
+    let first = hooks.arrived[0].at;
+    let read = async {
+        while hooks.arrived.last().unwrap().at - first < Duration::from_millis(1_000) {
+            let next = hooks.arrivals.recv().await.expect("the receiver runs");
+            hooks.arrived.push(next);
+        }
+    };
+    tokio::time::timeout(DEADLINE, read)
+        .await
+        .expect("the signal is retried");
+    let by = hooks.arrived[0].to.clone();
+    assert!(
+        hooks.arrived.iter().all(|d| d.to == by),
+        "only the replica that took it posts it: {:?}",
+        hooks.arrived.iter().map(|d| &d.to).collect::<Vec<_>>()
+    );
+    for replica in [&a, &b] {
+        assert!(
+            replica
+                .metric("rapport_cluster_sink_pending")
+                .await
+                .is_some()
+        );
+        let claimed = replica.metric("rapport_cluster_sink_claimed_total").await;
+        assert!(claimed.unwrap_or(0.0) == 0.0, "taken over: {claimed:?}");
+    }
+    assert_eq!(sink_pending(&redis).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -106,7 +106,7 @@ mod tests {
 
     use super::*;
 
-    fn receipt() -> (Receipt, Arc<AtomicUsize>) {
+    fn counted_receipt() -> (Receipt, Arc<AtomicUsize>) {
         let count = Arc::new(AtomicUsize::new(0));
         let counter = count.clone();
         (
@@ -135,7 +135,7 @@ mod tests {
             tenants: vec!["other".into()],
             ..SignalFilter::default()
         });
-        let (receipt, done) = receipt();
+        let (receipt, done) = counted_receipt();
         handouts.hand_out(Arc::new(super::super::signal::sample("s", 7)), receipt);
         assert_eq!(done.load(Ordering::SeqCst), 0);
         assert_eq!(take(everything.next().await).id, "s");
@@ -144,7 +144,7 @@ mod tests {
             1,
             "the other sink did not want it"
         );
-        let (receipt, done) = receipt();
+        let (receipt, done) = counted_receipt();
         let theirs = Signal {
             tenant_id: "other".into(),
             ..super::super::signal::sample("o", 8)
@@ -161,7 +161,7 @@ mod tests {
         let handouts = Handouts::default();
         let stopped = handouts.register(SignalFilter::default());
         drop(stopped);
-        let (receipt, done) = receipt();
+        let (receipt, done) = counted_receipt();
         handouts.hand_out(Arc::new(super::super::signal::sample("s", 1)), receipt);
         assert_eq!(done.load(Ordering::SeqCst), 0);
     }
