@@ -674,6 +674,14 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     router.until(&newest).await;
     everything_on_b.until(&newest).await;
     assert!(router.ids().contains(&third.as_str()));
+    // The new Redis lost the sinks' consumer group too: B creates it again and audits the
+    // signal made during the outage.
+    let replica = &b;
+    let made_in_outage = third.as_str();
+    eventually("B's audit file to get the outage's signal", || async move {
+        replica.audited().iter().any(|s| s["id"] == made_in_outage)
+    })
+    .await;
     assert_eq!(router.ids(), emitted.after(&last_on_a));
     assert_eq!(
         everything_on_b.ids(),

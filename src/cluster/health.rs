@@ -22,6 +22,12 @@ pub struct RedisHealth {
     up: AtomicBool,
 }
 
+impl Default for RedisHealth {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl RedisHealth {
     /// Starts optimistic: the first failure says so.
     pub fn new() -> Self {

@@ -166,11 +166,11 @@ impl SignalHub {
             log.newest_made_here = signal.sequence;
         }
         let signal = Arc::new(signal);
-        if log.buffer.len() == self.capacity {
-            if let Some(evicted) = log.buffer.pop_front() {
-                log.ids.remove(&evicted.signal.id);
-                log.horizon = evicted.signal.sequence + 1;
-            }
+        if log.buffer.len() == self.capacity
+            && let Some(evicted) = log.buffer.pop_front()
+        {
+            log.ids.remove(&evicted.signal.id);
+            log.horizon = evicted.signal.sequence + 1;
         }
         log.ids.insert(signal.id.clone());
         let held = Held {

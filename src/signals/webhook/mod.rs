@@ -79,11 +79,11 @@ pub fn spawn_all(
                 };
                 let Some(job) = job else { return };
                 let outcome = client.deliver(&job, &stop).await;
+                telemetry::webhook_delivery(outcome.label());
                 if stop.is_cancelled() {
                     // Cut short: left owed (in cluster mode another replica takes it over).
                     return;
                 }
-                telemetry::webhook_delivery(outcome.label());
                 job.receipt.taken();
             }
         });
