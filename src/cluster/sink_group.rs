@@ -9,7 +9,8 @@
 //! - Every third of `sink_claim_idle_ms` the entries this replica's sinks still work on get
 //!   their idle time reset (`XCLAIM … 0 … JUSTID`), then entries another consumer left
 //!   unacknowledged for `sink_claim_idle_ms` are taken over (`XAUTOCLAIM`) and handed out here:
-//!   a dead replica's. `XPENDING` feeds `rapport_cluster_sink_pending`.
+//!   a dead replica's. `XPENDING` feeds `rapport_cluster_sink_pending`. Consumers with nothing
+//!   pending and idle for an hour (replicas gone: each process is a new consumer) are deleted.
 //! - The group is created when missing (`XGROUP CREATE … MKSTREAM`, atomically in a script):
 //!   from the stream's end, or its start while it is empty; after Redis lost it, from the last
 //!   entry read here.
@@ -23,7 +24,9 @@ use std::time::Duration;
 
 use metrics::{counter, gauge};
 use redis::aio::ConnectionManager;
-use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingReply, StreamReadReply};
+use redis::streams::{
+    StreamAutoClaimReply, StreamId, StreamInfoConsumersReply, StreamPendingReply, StreamReadReply,
+};
 use tokio::sync::mpsc;
 
 use super::ClusterConfig;
@@ -41,6 +44,8 @@ const COUNT: usize = 128;
 const CLAIM_ROUNDS: usize = 8;
 /// Ids per `XCLAIM` / `XACK`.
 const CHUNK: usize = 512;
+/// A consumer with nothing pending and idle this long is a replica gone, in milliseconds.
+const FORGET_AFTER_MS: usize = 3_600_000;
 
 /// Creates the group unless it exists: from `ARGV[2]`, or from the start of an empty stream.
 const JOIN: &str = r"
@@ -359,5 +364,78 @@ async fn claim(
         .await
     {
         gauge!(SINK_PENDING).set(pending.count() as f64);
+    }
+    forget_gone(connection, shared).await;
+}
+
+/// Deletes the consumers of replicas gone (nothing pending, long idle).
+async fn forget_gone(connection: &mut ConnectionManager, shared: &Shared) {
+    let command = redis::cmd("XINFO")
+        .arg("CONSUMERS")
+        .arg(&shared.stream)
+        .arg(GROUP)
+        .to_owned();
+    let Ok(consumers) = shared
+        .query::<StreamInfoConsumersReply>(
+            "list_sink_consumers",
+            &command,
+            connection,
+            shared.timeout,
+        )
+        .await
+    else {
+        return;
+    };
+    for name in gone(&consumers, &shared.replica) {
+        let command = redis::cmd("XGROUP")
+            .arg("DELCONSUMER")
+            .arg(&shared.stream)
+            .arg(GROUP)
+            .arg(&name)
+            .to_owned();
+        let deleted = shared
+            .query::<i64>("forget_sink_consumer", &command, connection, shared.timeout)
+            .await;
+        if deleted.is_ok() {
+            tracing::info!(consumer = %name, "forgot the sinks' consumer of a replica gone");
+        }
+    }
+}
+
+/// The consumers other than `me` with nothing pending, idle past [`FORGET_AFTER_MS`]. (Deleting
+/// one that is alive after all loses nothing: it has nothing pending, and its next read makes
+/// it again.)
+fn gone(consumers: &StreamInfoConsumersReply, me: &str) -> Vec<String> {
+    consumers
+        .consumers
+        .iter()
+        .filter(|c| c.name != me && c.pending == 0 && c.idle > FORGET_AFTER_MS)
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use redis::streams::StreamInfoConsumer;
+
+    use super::*;
+
+    #[test]
+    fn forgets_only_other_long_idle_consumers_with_nothing_pending() {
+        let consumer = |name: &str, pending, idle| StreamInfoConsumer {
+            name: name.into(),
+            pending,
+            idle,
+        };
+        let hour = FORGET_AFTER_MS;
+        let consumers = StreamInfoConsumersReply {
+            consumers: vec![
+                consumer("gone", 0, hour + 1),
+                consumer("owes-signals", 3, hour * 5),
+                consumer("reading", 0, 900),
+                consumer("me", 0, hour * 2),
+            ],
+        };
+        assert_eq!(gone(&consumers, "me"), ["gone"]);
     }
 }
