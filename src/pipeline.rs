@@ -84,18 +84,19 @@ impl Pipeline {
     pub fn new(nlu: Arc<Nlu>, config: &Config) -> Result<Self, String> {
         let sinks: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
         let hub = Arc::new(SignalHub::new(config.signals.replay_capacity, sinks));
-        let audit = config
-            .signals
-            .audit_file
-            .as_deref()
-            .map(|path| AuditFile::spawn(&hub, path, config.signals.audit_buffer))
-            .transpose()?;
+        // First: in cluster mode the audit file's feed comes from the cluster.
         let cluster = Cluster::start(
             &config.cluster,
             &hub,
             config.signals.replay_capacity,
             config.store.idle_ttl_secs,
         )?;
+        let audit = config
+            .signals
+            .audit_file
+            .as_deref()
+            .map(|path| AuditFile::spawn(&hub, path, config.signals.audit_buffer))
+            .transpose()?;
         let risk_path = config.nlu.model_dir.join("risk.json");
         let risk = std::fs::read_to_string(&risk_path)
             .map_err(|e| e.to_string())
@@ -441,6 +442,14 @@ impl Pipeline {
     pub async fn flush_audit(&self) {
         if let Some(audit) = &self.audit {
             audit.flush().await;
+        }
+    }
+
+    /// Cluster mode: starts handing the stream's signals to the audit file and the webhooks;
+    /// call once they are all started. Nothing to do alone.
+    pub async fn start_sinks(&self) {
+        if let Some(cluster) = &self.cluster {
+            cluster.start_sinks(&self.hub).await;
         }
     }
 

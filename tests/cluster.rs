@@ -2,10 +2,12 @@
 //! `redis-server` (installed by `.ci/setup`), all on loopback ports. A conversation half on
 //! replica A, A killed with SIGKILL, the rest on replica B: state, latch and seen turn ids carry
 //! over; a subscriber that reconnects to B with `from_sequence` gets exactly what it missed;
-//! Redis killed and restarted mid-run loses no signal a turn was answered with. Each signal
-//! reaches webhooks and the audit file once, from the replica that made it, with the sequence
-//! subscribers see; with `[auth]`, a subscriber on one replica sees only its tenants' signals
-//! made on another. Also the Python router that reads the stream directly with a consumer group.
+//! Redis killed and restarted mid-run loses no signal a turn was answered with. Webhooks and
+//! audit files get each signal once across the replicas (the sinks' consumer group), with the
+//! sequence subscribers see; a signal whose replica is killed before its webhook took it is
+//! posted by another replica; with `[auth]`, a subscriber on one replica sees only its
+//! tenants' signals made on another. Also the Python router that reads the stream directly
+//! with a consumer group.
 
 mod common;
 
@@ -162,13 +164,18 @@ impl Replica {
     /// A replica writing its audit file to `audit.jsonl` in its directory, with `extra` (more
     /// `[signals]` keys or tables, `[auth]`) at the end of its config.
     async fn start_with(name: &str, redis: &Redis, extra: &str) -> Self {
+        Self::start_configured(name, redis, "", extra).await
+    }
+
+    /// Like [`Self::start_with`], with `cluster` (more `[cluster]` keys) in its config too.
+    async fn start_configured(name: &str, redis: &Redis, cluster: &str, extra: &str) -> Self {
         let dir = temp_dir(name);
         let (port, metrics_port) = (free_port(), free_port());
         let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu");
         let config = format!(
             "[server]\nlisten = \"127.0.0.1:{port}\"\nmetrics_listen = \"127.0.0.1:{metrics_port}\"\n\
              drain_timeout_ms = 1000\n\n[nlu]\nmodel_dir = \"{}\"\nthreads = 1\n\n\
-             [cluster]\nredis_url = \"{}\"\nload_timeout_ms = 500\n\n\
+             [cluster]\nredis_url = \"{}\"\nload_timeout_ms = 500\n{cluster}\n\n\
              [signals]\naudit_file = \"{}\"\n{extra}",
             model.display(),
             redis.url(),
@@ -359,25 +366,50 @@ impl Subscriber {
     }
 }
 
-/// A webhook receiver on loopback: each POST to `/<name>` is recorded as (name, signal JSON).
+/// One POST a webhook receiver got.
+struct Delivery {
+    /// The path: which webhook posted it.
+    to: String,
+    signal: serde_json::Value,
+    idempotency_key: String,
+    at: Instant,
+}
+
+/// A webhook receiver on loopback: each POST to `/<name>` is recorded; it answers 200, or 503
+/// when `<name>` starts with `down` (a receiver that is unreachable for now).
 struct Hooks {
     base: String,
-    arrivals: mpsc::UnboundedReceiver<(String, serde_json::Value)>,
-    arrived: Vec<(String, serde_json::Value)>,
+    arrivals: mpsc::UnboundedReceiver<Delivery>,
+    arrived: Vec<Delivery>,
 }
 
 impl Hooks {
     async fn start() -> Self {
         use axum::extract::{Path as Segment, State};
-        let (arrived, arrivals) = mpsc::unbounded_channel::<(String, serde_json::Value)>();
+        let (arrived, arrivals) = mpsc::unbounded_channel::<Delivery>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let receive = |Segment(name): Segment<String>,
                        State(arrived): State<mpsc::UnboundedSender<_>>,
+                       headers: axum::http::HeaderMap,
                        body: axum::body::Bytes| async move {
-            let signal = serde_json::from_slice(&body).unwrap();
-            let _ = arrived.send((name, signal));
-            axum::http::StatusCode::OK
+            let status = if name.starts_with("down") {
+                axum::http::StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                axum::http::StatusCode::OK
+            };
+            let idempotency_key = headers
+                .get(rapport::signals::webhook::IDEMPOTENCY_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            let _ = arrived.send(Delivery {
+                to: name,
+                signal: serde_json::from_slice(&body).unwrap(),
+                idempotency_key,
+                at: Instant::now(),
+            });
+            status
         };
         let app = axum::Router::new()
             .route("/{name}", axum::routing::post(receive))
@@ -393,17 +425,19 @@ impl Hooks {
     /// A `[[signals.webhooks]]` table posting to `/<name>`.
     fn webhook(&self, name: &str) -> String {
         format!(
-            "\n[[signals.webhooks]]\nurl = \"{}/{name}\"\ninitial_backoff_ms = 20\n",
+            "\n[[signals.webhooks]]\nurl = \"{}/{name}\"\ninitial_backoff_ms = 20\nmax_backoff_ms = 200\n",
             self.base
         )
     }
 
-    /// Reads deliveries until each (receiver, signal id) in `expected` has arrived (bounded).
-    async fn until(&mut self, expected: &[(&str, &str)]) {
-        let all_in = |arrived: &[(String, serde_json::Value)]| {
-            expected
-                .iter()
-                .all(|(name, id)| arrived.iter().any(|(n, s)| n == name && s["id"] == *id))
+    /// Reads deliveries until each signal id in `ids` has arrived at one of `to` (bounded).
+    async fn until(&mut self, to: &[&str], ids: &[&str]) {
+        let all_in = |arrived: &[Delivery]| {
+            ids.iter().all(|id| {
+                arrived
+                    .iter()
+                    .any(|d| to.contains(&d.to.as_str()) && d.signal["id"] == *id)
+            })
         };
         let read = async {
             while !all_in(&self.arrived) {
@@ -413,16 +447,41 @@ impl Hooks {
         };
         tokio::time::timeout(DEADLINE, read)
             .await
-            .unwrap_or_else(|_| panic!("deliveries {expected:?} never arrived"));
+            .unwrap_or_else(|_| panic!("deliveries of {ids:?} to {to:?} never arrived"));
+    }
+
+    /// Takes in every delivery that has arrived so far.
+    fn take_in(&mut self) {
+        while let Ok(delivery) = self.arrivals.try_recv() {
+            self.arrived.push(delivery);
+        }
     }
 
     /// The (id, sequence) of each signal posted to `/<name>`, in arrival order.
     fn to(&self, name: &str) -> Vec<(String, u64)> {
         self.arrived
             .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, s)| id_and_sequence(s))
+            .filter(|d| d.to == name)
+            .map(|d| id_and_sequence(&d.signal))
             .collect()
+    }
+}
+
+/// How many signals the sinks' consumer group has handed out and not had acknowledged.
+async fn sink_pending(redis: &Redis) -> i64 {
+    let mut connection = redis.connection().await;
+    let pending: redis::Value = redis::cmd("XPENDING")
+        .arg("rapport:signals")
+        .arg("rapport-sinks")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    match pending {
+        redis::Value::Array(summary) => match summary[0] {
+            redis::Value::Int(n) => n,
+            ref other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
     }
 }
 
@@ -615,6 +674,14 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     router.until(&newest).await;
     everything_on_b.until(&newest).await;
     assert!(router.ids().contains(&third.as_str()));
+    // The new Redis lost the sinks' consumer group too: B creates it again and audits the
+    // signal made during the outage.
+    let replica = &b;
+    let made_in_outage = third.as_str();
+    eventually("B's audit file to get the outage's signal", || async move {
+        replica.audited().iter().any(|s| s["id"] == made_in_outage)
+    })
+    .await;
     assert_eq!(router.ids(), emitted.after(&last_on_a));
     assert_eq!(
         everything_on_b.ids(),
@@ -649,7 +716,7 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn webhooks_and_the_audit_file_get_each_signal_once_from_the_replica_that_made_it() {
+async fn webhooks_and_the_audit_files_get_each_signal_once_across_the_replicas() {
     let redis = Redis::start().await;
     let mut hooks = Hooks::start().await;
     let a = Replica::start_with("hook-a", &redis, &hooks.webhook("a")).await;
@@ -659,45 +726,140 @@ async fn webhooks_and_the_audit_file_get_each_signal_once_from_the_replica_that_
     let mut escalate = async |stream: &mut common::Conversation, conversation: &str| {
         let turn = customer(conversation, "1", "let me talk to a human");
         let id = signal_id(&stream.say(turn).await, proto::SignalKind::Escalate);
-        // In the stream before the next one is made: stream order is the order made here.
         let sequence = subscriber.until(&id).await;
         (id, sequence)
     };
-    let first_on_a = escalate(&mut on_a, "w1").await;
-    let on_b_only = escalate(&mut on_b, "w2").await;
-    let second_on_a = escalate(&mut on_a, "w3").await;
-    assert!(first_on_a.1 > 0);
+    let made = vec![
+        escalate(&mut on_a, "w1").await,
+        escalate(&mut on_b, "w2").await,
+        escalate(&mut on_a, "w3").await,
+    ];
+    assert!(made.iter().all(|(_, sequence)| *sequence > 0));
+    let ids: Vec<&str> = made.iter().map(|(id, _)| id.as_str()).collect();
 
-    // Each webhook posts its replica's signals in stream order: had B posted A's first
-    // signal, it would have arrived before B's own; had A posted B's, before A's second.
-    hooks
-        .until(&[("a", &second_on_a.0), ("b", &on_b_only.0)])
-        .await;
-    assert_eq!(hooks.to("a"), [first_on_a.clone(), second_on_a.clone()]);
-    assert_eq!(hooks.to("b"), [on_b_only.clone()]);
-
-    // The audit files likewise, with the same sequences.
-    for (replica, expected) in [
-        (&a, vec![first_on_a.clone(), second_on_a.clone()]),
-        (&b, vec![on_b_only.clone()]),
-    ] {
-        let newest = &expected.last().unwrap().0;
-        eventually(
-            "the audit file to hold the replica's newest signal",
-            || async move { replica.audited().iter().any(|s| s["id"] == newest.as_str()) },
-        )
-        .await;
-        let audited: Vec<_> = replica.audited().iter().map(id_and_sequence).collect();
-        assert_eq!(audited, expected);
+    // Whichever replica's sinks took a signal: once it is acknowledged, nothing delivers it
+    // again, so once nothing is pending every delivery there will be has arrived.
+    hooks.until(&["a", "b"], &ids).await;
+    eventually("the sinks to acknowledge every signal", || async {
+        sink_pending(&redis).await == 0
+    })
+    .await;
+    hooks.take_in();
+    let (to_a, to_b) = (hooks.to("a"), hooks.to("b"));
+    for posted in [&to_a, &to_b] {
+        assert!(
+            posted.windows(2).all(|w| w[0].1 < w[1].1),
+            "each webhook posts in stream order: {posted:?}"
+        );
     }
+    let mut posted = [to_a, to_b].concat();
+    posted.sort_by_key(|(_, sequence)| *sequence);
+    assert_eq!(posted, made, "each signal once, with its stream sequence");
+    assert!(
+        hooks
+            .arrived
+            .iter()
+            .all(|d| d.idempotency_key == d.signal["id"]),
+        "the idempotency key is the signal id"
+    );
+
+    // The audit files likewise: between them, each signal once (written before acknowledged).
+    let mut audited: Vec<_> = [a.audited(), b.audited()]
+        .concat()
+        .iter()
+        .map(id_and_sequence)
+        .collect();
+    audited.sort_by_key(|(_, sequence)| *sequence);
+    assert_eq!(audited, made);
     // And the log line of a signal (its sequence), on the replica that made it only.
-    let logged = &first_on_a.1.to_string();
+    let logged = &made[0].1.to_string();
     let replica = &a;
     eventually("A's log line of its signal", || async move {
         replica.log().contains(logged.as_str())
     })
     .await;
     assert!(!b.log().contains(logged.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signal_whose_replica_dies_before_its_webhook_took_it_is_posted_by_another() {
+    let redis = Redis::start().await;
+    let mut hooks = Hooks::start().await;
+    let claim_soon = "sink_claim_idle_ms = 500";
+    // A's receiver is down: A retries the signal (for `retry_for_secs`), never finishing it.
+    let a = Replica::start_configured("dies-a", &redis, claim_soon, &hooks.webhook("down")).await;
+    let mut on_a = a.converse().await;
+    let turn = customer("d1", "1", "let me talk to a human");
+    let signal = signal_id(&on_a.say(turn).await, proto::SignalKind::Escalate);
+    hooks.until(&["down"], &[&signal]).await;
+    assert_eq!(sink_pending(&redis).await, 1);
+    let mut a = a;
+    a.process.kill();
+
+    // B starts after A died (a replacement) and takes the signal over from the group.
+    let b =
+        Replica::start_configured("takes-over-b", &redis, claim_soon, &hooks.webhook("b")).await;
+    hooks.until(&["b"], &[&signal]).await;
+    let mut subscriber = b.subscribe(Some(0)).await;
+    let sequence = subscriber.until(&signal).await;
+    assert_eq!(hooks.to("b"), [(signal.clone(), sequence)]);
+    let posted = hooks.arrived.iter().find(|d| d.to == "b").unwrap();
+    assert_eq!(posted.idempotency_key, signal, "receivers dedupe by it");
+    let replica = &b;
+    eventually("B to count the signal it took over", || async move {
+        replica.metric("rapport_cluster_sink_claimed_total").await == Some(1.0)
+    })
+    .await;
+    eventually("the signal to be acknowledged", || async {
+        sink_pending(&redis).await == 0
+    })
+    .await;
+    let audited: Vec<_> = b.audited().iter().map(id_and_sequence).collect();
+    assert_eq!(audited, [(signal.clone(), sequence)]);
+    assert!(b.log().contains("took over signals"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_replica_still_retrying_a_signal_keeps_it_past_the_claim_idle_time() {
+    let redis = Redis::start().await;
+    let mut hooks = Hooks::start().await;
+    let claim_soon = "sink_claim_idle_ms = 300";
+    let a =
+        Replica::start_configured("keeps-a", &redis, claim_soon, &hooks.webhook("down-a")).await;
+    let b =
+        Replica::start_configured("keeps-b", &redis, claim_soon, &hooks.webhook("down-b")).await;
+    let mut on_a = a.converse().await;
+    let turn = customer("k1", "1", "let me talk to a human");
+    let signal = signal_id(&on_a.say(turn).await, proto::SignalKind::Escalate);
+    // Whichever replica took it retries; wait until it has for over three claim idle times.
+    hooks.until(&["down-a", "down-b"], &[&signal]).await;
+    let first = hooks.arrived[0].at;
+    let read = async {
+        while hooks.arrived.last().unwrap().at - first < Duration::from_millis(1_000) {
+            let next = hooks.arrivals.recv().await.expect("the receiver runs");
+            hooks.arrived.push(next);
+        }
+    };
+    tokio::time::timeout(DEADLINE, read)
+        .await
+        .expect("the signal is retried");
+    let by = hooks.arrived[0].to.clone();
+    assert!(
+        hooks.arrived.iter().all(|d| d.to == by),
+        "only the replica that took it posts it: {:?}",
+        hooks.arrived.iter().map(|d| &d.to).collect::<Vec<_>>()
+    );
+    for replica in [&a, &b] {
+        assert!(
+            replica
+                .metric("rapport_cluster_sink_pending")
+                .await
+                .is_some()
+        );
+        let claimed = replica.metric("rapport_cluster_sink_claimed_total").await;
+        assert!(claimed.unwrap_or(0.0) == 0.0, "taken over: {claimed:?}");
+    }
+    assert_eq!(sink_pending(&redis).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

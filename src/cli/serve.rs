@@ -40,6 +40,7 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
         &config.signals.webhooks,
         shutdown.clone(),
     )?;
+    pipeline.start_sinks().await;
     if let Some(addr) = config.server.metrics_listen {
         let admin = TcpListener::bind(addr)
             .await

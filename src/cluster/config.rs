@@ -26,6 +26,11 @@ pub struct ClusterConfig {
     pub load_timeout_ms: u64,
     /// Any other Redis command gives up after this long, in milliseconds.
     pub command_timeout_ms: u64,
+    /// A signal read from the stream by a replica's sinks (audit file, webhooks) and not
+    /// acknowledged for this long, in milliseconds, is taken over by another replica
+    /// (`XAUTOCLAIM` in the consumer group `rapport-sinks`). A live replica keeps its own
+    /// unfinished deliveries fresh, so this only decides how soon a dead replica's are redone.
+    pub sink_claim_idle_ms: u64,
 }
 
 impl Default for ClusterConfig {
@@ -40,6 +45,7 @@ impl Default for ClusterConfig {
             checkpoint_batch: 256,
             load_timeout_ms: 100,
             command_timeout_ms: 1_000,
+            sink_claim_idle_ms: 30_000,
         }
     }
 }
@@ -87,6 +93,12 @@ impl ClusterConfig {
         range("checkpoint_batch", self.checkpoint_batch as u64, 1, 100_000);
         range("load_timeout_ms", self.load_timeout_ms, 1, 60_000);
         range("command_timeout_ms", self.command_timeout_ms, 1, 60_000);
+        range(
+            "sink_claim_idle_ms",
+            self.sink_claim_idle_ms,
+            100,
+            3_600_000,
+        );
         if self.key_prefix.is_empty() || self.key_prefix.len() > 64 {
             problems.push(format!(
                 "cluster.key_prefix must be 1 to 64 bytes (got {:?})",
@@ -128,7 +140,8 @@ mod tests {
     fn the_defaults_are_valid_and_bad_values_are_named() {
         assert!(ClusterConfig::default().problems().is_empty());
         let config: ClusterConfig = toml::from_str(
-            "redis_url = \"http://x\"\nsignal_buffer = 0\nload_timeout_ms = 0\nkey_prefix = \"\"",
+            "redis_url = \"http://x\"\nsignal_buffer = 0\nload_timeout_ms = 0\nkey_prefix = \"\"\n\
+             sink_claim_idle_ms = 10",
         )
         .unwrap();
         let problems = config.problems().join("; ");
@@ -137,6 +150,7 @@ mod tests {
             "cluster.signal_buffer",
             "cluster.load_timeout_ms",
             "cluster.key_prefix",
+            "cluster.sink_claim_idle_ms",
         ] {
             assert!(problems.contains(key), "{key} not in {problems}");
         }

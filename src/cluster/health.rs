@@ -14,9 +14,18 @@ pub const SIGNALS_DROPPED: &str = "rapport_cluster_signals_dropped_total";
 pub const CHECKPOINT_BACKLOG: &str = "rapport_cluster_checkpoint_backlog";
 pub const CHECKPOINTS_DROPPED: &str = "rapport_cluster_checkpoints_dropped_total";
 pub const CHECKPOINTS_LOADED: &str = "rapport_cluster_checkpoints_loaded_total";
+pub const SINK_PENDING: &str = "rapport_cluster_sink_pending";
+pub const SINK_CLAIMED: &str = "rapport_cluster_sink_claimed_total";
+pub const SINK_LOST: &str = "rapport_cluster_sink_lost_total";
 
 pub struct RedisHealth {
     up: AtomicBool,
+}
+
+impl Default for RedisHealth {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl RedisHealth {
@@ -50,6 +59,18 @@ impl RedisHealth {
             CHECKPOINTS_LOADED,
             "Conversations taken over from a Redis checkpoint"
         );
+        describe_gauge!(
+            SINK_PENDING,
+            "Signals read by some replica's sinks and not yet acknowledged, in the whole consumer group"
+        );
+        describe_counter!(
+            SINK_CLAIMED,
+            "Signals this replica took over from a replica that did not finish them in time"
+        );
+        describe_counter!(
+            SINK_LOST,
+            "Unfinished signals trimmed from the stream before any replica's sinks took them"
+        );
         gauge!(REDIS_UP).set(1.0);
         Self {
             up: AtomicBool::new(true),
@@ -62,6 +83,18 @@ impl RedisHealth {
 
     pub fn ok(&self) {
         if !self.up.swap(true, Ordering::AcqRel) {
+            describe_gauge!(
+                SINK_PENDING,
+                "Signals read by some replica's sinks and not yet acknowledged, in the whole consumer group"
+            );
+            describe_counter!(
+                SINK_CLAIMED,
+                "Signals this replica took over from a replica that did not finish them in time"
+            );
+            describe_counter!(
+                SINK_LOST,
+                "Unfinished signals trimmed from the stream before any replica's sinks took them"
+            );
             gauge!(REDIS_UP).set(1.0);
             tracing::info!("redis reachable again: flushing buffered signals and checkpoints");
         }

@@ -3,6 +3,9 @@
 //! - Signals go to one Redis stream before subscribers see them ([`signal_log`]); every
 //!   replica follows the stream into its local hub ([`signal_tail`]), so a subscriber on any
 //!   replica gets every replica's signals, numbered by the stream ([`sequence`]).
+//! - The audit file and webhooks get the stream's signals through a consumer group, each
+//!   signal by one replica, and by another if that one dies before its sinks finished
+//!   ([`sink_group`]).
 //! - Each applied turn checkpoints its conversation ([`codec`]) through a writer task that
 //!   never blocks the turn ([`checkpoint`]); a replica that gets a turn of a conversation it
 //!   does not hold loads the checkpoint first ([`loader`]).
@@ -16,6 +19,7 @@ pub mod loader;
 pub mod sequence;
 pub mod signal_log;
 pub mod signal_tail;
+pub mod sink_group;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,12 +36,16 @@ pub struct Cluster {
     connection: ConnectionManager,
     health: Arc<RedisHealth>,
     checkpoints: checkpoint::CheckpointWriter,
+    /// For the sinks' consumer group: a connection of its own (it blocks).
+    sink_reader: ConnectionManager,
+    replica: Arc<str>,
 }
 
 use health::RedisHealth;
 
 impl Cluster {
-    /// Connects (lazily: Redis may come up later) and starts the signal and checkpoint tasks;
+    /// Connects (lazily: Redis may come up later) and starts the signal and checkpoint tasks
+    /// (the sinks' consumer group waits for [`Self::start_sinks`]);
     /// `None` when `redis_url` is not set (like every key, also settable as
     /// `RAPPORT_CLUSTER__REDIS_URL` or `--redis-url`). Needs a Tokio runtime.
     pub fn start(
@@ -68,8 +76,10 @@ impl Cluster {
         };
         let connection = connect(timeout)?;
         let tail = connect(timeout + Duration::from_millis(2_000))?;
+        let sink_reader = connect(timeout + Duration::from_millis(2_000))?;
         // Drawn per process: a restarted replica does not take its old signals for new ones.
         let replica: Arc<str> = format!("{:016x}", rand::random::<u64>()).into();
+        hub.hand_out_to_sinks();
         hub.set_log(signal_log::SignalAppender::spawn(
             connection.clone(),
             config.clone(),
@@ -96,7 +106,30 @@ impl Cluster {
             connection,
             health,
             checkpoints,
+            sink_reader,
+            replica,
         })))
+    }
+
+    /// Once every sink (audit file, webhooks) has its feed from the hub: joins the sinks'
+    /// consumer group and hands them the stream's signals. A replica without sinks stays out
+    /// of the group (it would acknowledge signals nobody delivered).
+    pub async fn start_sinks(&self, hub: &Arc<SignalHub>) {
+        let sinks = hub.handed_out_sinks();
+        if sinks == 0 {
+            tracing::info!("no audit file or webhooks: not joining the sinks' consumer group");
+            return;
+        }
+        sink_group::start(
+            hub,
+            self.sink_reader.clone(),
+            self.connection.clone(),
+            &self.config,
+            self.health.clone(),
+            self.replica.clone(),
+        )
+        .await;
+        tracing::info!(group = sink_group::GROUP, consumer = %self.replica, sinks, "sinks fed by the consumer group");
     }
 
     /// Queues a checkpoint of the conversation as it is now.

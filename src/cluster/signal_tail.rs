@@ -5,9 +5,8 @@
 //! hold up the commands multiplexed on the shared one). Each entry's sequence is its packed
 //! id ([`super::sequence`]); the hub drops ids and sequences it already holds. An entry whose
 //! `replica` field is this process's id is a signal this replica made: the hub hands it to
-//! the sinks (log line, audit file, webhooks) too, now that it is numbered. Entries loaded
-//! at start are for subscribers only (a restarted replica has a new id), so a restart does
-//! not deliver old signals to the sinks again.
+//! its log line sink too, now that it is numbered. Entries loaded at start are for
+//! subscribers only. The audit file and webhooks are fed by [`super::sink_group`] instead.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -147,7 +146,7 @@ fn made_by(entry: &StreamId, replica: &str) -> MadeBy {
 }
 
 /// The signal of a stream entry, numbered by the entry id.
-fn decode(entry: &StreamId) -> Option<Signal> {
+pub(super) fn decode(entry: &StreamId) -> Option<Signal> {
     let sequence = sequence::pack(&entry.id)?;
     let json: String = entry.get("signal")?;
     match serde_json::from_str::<Signal>(&json) {

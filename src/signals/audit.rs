@@ -1,9 +1,11 @@
-//! The audit file: every signal this replica made appended as one JSON line (text already
-//! redacted), off the turn path; in cluster mode once the stream has numbered it, and the
-//! other replicas' signals stay in their own audit files. A hub subscriber task moves signals into a bounded buffer without ever waiting; a
-//! writer thread drains it, writes and flushes. A slow or stalled disk (a full pipe, a hung
-//! network mount) fills the buffer, and what does not fit is dropped and counted in
-//! `rapport_audit_dropped_total` (and [`AuditFile::dropped`]); turns are never held up. A
+//! The audit file: every signal appended as one JSON line (text already redacted), off the turn
+//! path. Alone, every signal this replica made; in cluster mode, the signals the cluster hands
+//! this replica's sinks (each signal once across the replicas' audit files while none fails;
+//! see [`super::SignalHub::sink_feed`]). A feed task moves signals into a bounded buffer without
+//! ever waiting; a writer thread drains it, writes and flushes, and only then takes each
+//! signal's receipt (in cluster mode, that acknowledges it). A slow or stalled disk (a full
+//! pipe, a hung network mount) fills the buffer, and what does not fit is dropped and counted
+//! in `rapport_audit_dropped_total` (and [`AuditFile::dropped`]); turns are never held up. A
 //! subscriber that falls so far behind that the hub's replay buffer no longer holds what it
 //! missed counts those signals as dropped too.
 
@@ -15,11 +17,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::{HubEvent, Signal, SignalFilter, SignalHub, Subscription};
+use super::{Receipt, Signal, SignalFilter, SignalHub, SinkEvent, SinkFeed};
 use crate::telemetry;
 
 enum Entry {
-    Signal(Arc<Signal>),
+    /// Its receipt is taken once the line is written and flushed.
+    Signal(Arc<Signal>, Receipt),
     /// Answered once everything queued before it is written and flushed.
     Flush(oneshot::Sender<()>),
 }
@@ -30,6 +33,8 @@ pub struct AuditFile {
     flushes: mpsc::UnboundedSender<(u64, oneshot::Sender<()>)>,
     handled: watch::Receiver<u64>,
     dropped: Arc<AtomicU64>,
+    /// Cluster mode: which signals come here is the cluster's choice, not "made here".
+    handed_out: bool,
 }
 
 impl AuditFile {
@@ -57,13 +62,15 @@ impl AuditFile {
             handled: handled_tx,
             dropped: dropped.clone(),
         };
-        let subscription = hub.subscribe_made_here(SignalFilter::default());
-        runtime.spawn(forward.run(subscription, flush_requests));
+        let feed = hub.sink_feed(SignalFilter::default());
+        let handed_out = feed.is_handed_out();
+        runtime.spawn(forward.run(feed, flush_requests));
         Ok(Self {
             hub: hub.clone(),
             flushes,
             handled,
             dropped,
+            handed_out,
         })
     }
 
@@ -72,22 +79,34 @@ impl AuditFile {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Waits until every signal this replica published (and, in cluster mode, the stream
-    /// numbered) so far was queued for the writer or dropped.
+    /// Waits until every signal this replica published so far was queued for the writer or
+    /// dropped. In cluster mode, returns at once.
     pub async fn handled(&self) {
-        let through = self.hub.newest_made_here();
+        let through = self.through();
         let mut handled = self.handled.clone();
         let _ = handled.wait_for(|&seen| seen >= through).await;
     }
 
-    /// Waits until every signal this replica published (and, in cluster mode, the stream
-    /// numbered) so far is written and flushed (or was dropped). Waits for as long as the
-    /// file blocks.
+    /// Waits until every signal this replica published so far (in cluster mode: every signal
+    /// handed to this file so far) is written and flushed (or was dropped). Waits for as long
+    /// as the file blocks.
     pub async fn flush(&self) {
-        let through = self.hub.newest_made_here();
+        let through = self.through();
         let (done, flushed) = oneshot::channel();
         if self.flushes.send((through, done)).is_ok() {
             let _ = flushed.await;
+        }
+    }
+}
+
+impl AuditFile {
+    /// The sequence a flush waits for: the newest made here, alone; nothing in cluster mode,
+    /// where another replica's file may take this replica's signals.
+    fn through(&self) -> u64 {
+        if self.handed_out {
+            0
+        } else {
+            self.hub.newest_made_here()
         }
     }
 }
@@ -103,23 +122,29 @@ struct Forward {
 impl Forward {
     async fn run(
         self,
-        mut subscription: Subscription,
+        mut feed: SinkFeed,
         mut flush_requests: mpsc::UnboundedReceiver<(u64, oneshot::Sender<()>)>,
     ) {
         let mut waiting: Vec<(u64, oneshot::Sender<()>)> = Vec::new();
         loop {
             tokio::select! {
-                event = subscription.next() => match event {
-                    Some(HubEvent::Signal(signal)) => {
+                event = feed.next() => match event {
+                    Some(SinkEvent::Signal(signal, receipt)) => {
                         let sequence = signal.sequence;
-                        match self.queue.try_send(Entry::Signal(signal)) {
+                        match self.queue.try_send(Entry::Signal(signal, receipt)) {
                             Ok(()) => {}
-                            Err(mpsc::error::TrySendError::Full(_)) => self.drop_signals(1),
+                            Err(mpsc::error::TrySendError::Full(entry)) => {
+                                // Given up: counted, and done with as far as the receipt goes.
+                                if let Entry::Signal(_, receipt) = entry {
+                                    receipt.taken();
+                                }
+                                self.drop_signals(1);
+                            }
                             Err(mpsc::error::TrySendError::Closed(_)) => return,
                         }
                         self.handled.send_replace(sequence);
                     }
-                    Some(HubEvent::Gap { requested_from, oldest_available }) => {
+                    Some(SinkEvent::Gap { requested_from, oldest_available }) => {
                         self.drop_signals(oldest_available.saturating_sub(requested_from.max(1)));
                         self.handled.send_replace(oldest_available.saturating_sub(1));
                     }
@@ -156,33 +181,41 @@ impl Forward {
     }
 }
 
-/// The writer thread: writes what is queued, flushes when the queue runs dry.
+/// The writer thread: writes what is queued, flushes when the queue runs dry (or a flush is
+/// asked for), and then takes the receipts of what it wrote.
 fn write(file: File, mut queued: mpsc::Receiver<Entry>) {
     let mut out = BufWriter::new(file);
+    let mut written: Vec<Receipt> = Vec::new();
     while let Some(first) = queued.blocking_recv() {
         let mut next = Some(first);
         while let Some(entry) = next.take().or_else(|| queued.try_recv().ok()) {
             match entry {
-                Entry::Signal(signal) => {
-                    let written = serde_json::to_writer(&mut out, &*signal)
+                Entry::Signal(signal, receipt) => {
+                    let line = serde_json::to_writer(&mut out, &*signal)
                         .map_err(std::io::Error::from)
                         .and_then(|()| out.write_all(b"\n"));
-                    if let Err(error) = written {
+                    if let Err(error) = line {
                         tracing::warn!(%error, "writing the signal audit file failed");
                     }
+                    written.push(receipt);
                 }
                 Entry::Flush(done) => {
-                    flush(&mut out);
+                    flush(&mut out, &mut written);
                     let _ = done.send(());
                 }
             }
         }
-        flush(&mut out);
+        flush(&mut out, &mut written);
     }
 }
 
-fn flush(out: &mut BufWriter<File>) {
+/// Flushes, then takes the receipts of the lines written (a failed write is logged and given
+/// up like a full buffer: retrying the same disk would not help).
+fn flush(out: &mut BufWriter<File>, written: &mut Vec<Receipt>) {
     if let Err(error) = out.flush() {
         tracing::warn!(%error, "flushing the signal audit file failed");
+    }
+    for receipt in written.drain(..) {
+        receipt.taken();
     }
 }

@@ -5,16 +5,18 @@
 //! In cluster mode a [`SignalLog`] (the Redis stream) sits in front: `publish` hands the signal
 //! to it, and the stream's entries, every replica's, come back through `deliver` already
 //! numbered, each marked with the replica that made it ([`MadeBy`]). Subscribers get every
-//! replica's signals; sinks (the log line, and through [`SignalHub::subscribe_made_here`] the
-//! audit file and webhooks) only this replica's, once they carry their sequence, so each
-//! signal reaches them once in the whole cluster.
+//! replica's signals; the log line sink only this replica's, once numbered. The audit file and
+//! webhooks read a [`SinkFeed`] ([`SignalHub::sink_feed`]): alone, this replica's signals; in
+//! cluster mode, what the cluster hands out through [`SignalHub::hand_out`] (its consumer
+//! group), each with a [`super::Receipt`] the sinks take when done.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::broadcast;
 
-use super::{Signal, Sink};
+use super::feed::{Handouts, SinkFeed};
+use super::{Receipt, Signal, Sink};
 use crate::policy::{Priority, SignalKind};
 use crate::telemetry;
 
@@ -106,6 +108,8 @@ pub struct SignalHub {
     live: broadcast::Sender<Held>,
     sinks: Vec<Box<dyn Sink>>,
     upstream: OnceLock<Arc<dyn SignalLog>>,
+    /// Cluster mode: the blocking sinks are fed by [`Self::hand_out`].
+    handouts: OnceLock<Handouts>,
 }
 
 impl SignalHub {
@@ -124,6 +128,7 @@ impl SignalHub {
             live,
             sinks,
             upstream: OnceLock::new(),
+            handouts: OnceLock::new(),
         }
     }
 
@@ -161,11 +166,11 @@ impl SignalHub {
             log.newest_made_here = signal.sequence;
         }
         let signal = Arc::new(signal);
-        if log.buffer.len() == self.capacity {
-            if let Some(evicted) = log.buffer.pop_front() {
-                log.ids.remove(&evicted.signal.id);
-                log.horizon = evicted.signal.sequence + 1;
-            }
+        if log.buffer.len() == self.capacity
+            && let Some(evicted) = log.buffer.pop_front()
+        {
+            log.ids.remove(&evicted.signal.id);
+            log.horizon = evicted.signal.sequence + 1;
         }
         log.ids.insert(signal.id.clone());
         let held = Held {
@@ -189,6 +194,35 @@ impl SignalHub {
     /// [`Self::deliver`] brings back from it.
     pub fn set_log(&self, log: Arc<dyn SignalLog>) {
         let _ = self.upstream.set(log);
+    }
+
+    /// Cluster mode: from now on [`Self::sink_feed`] registers the sink for signals handed out
+    /// through [`Self::hand_out`] instead of subscribing it to the signals made here.
+    pub fn hand_out_to_sinks(&self) {
+        let _ = self.handouts.set(Handouts::default());
+    }
+
+    /// The feed of a sink that may block (the audit file, a webhook): the signals it accepts.
+    pub fn sink_feed(self: &Arc<Self>, filter: SignalFilter) -> SinkFeed {
+        match self.handouts.get() {
+            Some(handouts) => handouts.register(filter),
+            None => SinkFeed::MadeHere(self.subscribe_made_here(filter)),
+        }
+    }
+
+    /// How many sinks signals are handed out to (0 unless [`Self::hand_out_to_sinks`]).
+    pub fn handed_out_sinks(&self) -> usize {
+        self.handouts.get().map_or(0, Handouts::len)
+    }
+
+    /// Cluster mode: a numbered signal for the sinks, whichever replica made it; `receipt` is
+    /// done when every sink that wants it has taken it. Without
+    /// [`Self::hand_out_to_sinks`] nobody wants it.
+    pub fn hand_out(&self, signal: Arc<Signal>, receipt: Receipt) {
+        match self.handouts.get() {
+            Some(handouts) => handouts.hand_out(signal, receipt),
+            None => receipt.taken(),
+        }
     }
 
     /// A signal numbered by the shared log, for subscribers, and for the sinks if this
@@ -232,8 +266,8 @@ impl SignalHub {
         self.subscribe_to(filter, from_sequence, false)
     }
 
-    /// Live signals matching `filter` that this replica made, once numbered: what the audit
-    /// file and webhooks deliver, so each signal reaches them from one replica only.
+    /// Live signals matching `filter` that this replica made, once numbered: alone, what the
+    /// audit file and webhooks deliver ([`Self::sink_feed`]).
     pub fn subscribe_made_here(self: &Arc<Self>, filter: SignalFilter) -> Subscription {
         self.subscribe_to(filter, None, true)
     }

@@ -13,20 +13,31 @@ use tokio_util::sync::CancellationToken;
 use super::WebhookConfig;
 use super::retry::{Verdict, cap, jittered, verdict};
 use super::sign::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
-use crate::signals::Signal;
+use crate::signals::{Receipt, Signal};
 
-/// A signal ready to send: its id and its JSON body (the audit file's line).
+/// A signal ready to send: its id, its JSON body (the audit file's line) and its receipt.
 pub struct Job {
     pub id: String,
     body: Bytes,
+    /// Taken when the delivery ended.
+    pub receipt: Receipt,
 }
 
 impl Job {
-    pub fn new(signal: &Signal) -> serde_json::Result<Self> {
-        Ok(Self {
-            id: signal.id.clone(),
-            body: serde_json::to_vec(signal)?.into(),
-        })
+    /// The job of a signal. A signal that does not serialise cannot be delivered by any
+    /// replica: it is given up (its receipt taken) with the error.
+    pub fn new(signal: &Signal, receipt: Receipt) -> serde_json::Result<Self> {
+        match serde_json::to_vec(signal) {
+            Ok(body) => Ok(Self {
+                id: signal.id.clone(),
+                body: body.into(),
+                receipt,
+            }),
+            Err(error) => {
+                receipt.taken();
+                Err(error)
+            }
+        }
     }
 }
 

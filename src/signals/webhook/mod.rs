@@ -1,8 +1,12 @@
 //! Webhook sink: every signal a webhook's filter accepts is POSTed to its URL as the same JSON
 //! the audit file holds, signed, with the signal id as idempotency key, retried with backoff.
 //!
-//! Only the signals this replica made, once numbered ([`SignalHub::subscribe_made_here`]): in
-//! cluster mode each signal is POSTed by one replica, not once per replica.
+//! Fed by [`SignalHub::sink_feed`]: alone, the signals this replica made; in cluster mode, the
+//! signals the cluster's consumer group hands this replica, each POSTed by one replica while
+//! none fails, and by another one after the first died with it unfinished (at least once: a
+//! receiver drops repeats by the idempotency key, the signal id). A signal's receipt is taken
+//! when its delivery ended (delivered, refused, given up after `retry_for_secs`, or dropped
+//! from a full queue), not when shutdown cut it short.
 //!
 //! Never on the turn path: each webhook has its own tasks fed by a hub subscription. One task
 //! moves signals from the hub into a bounded queue (a full queue drops the signal and counts
@@ -23,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::WebhookConfig;
 pub use sign::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 
-use super::{HubEvent, SignalHub};
+use super::{SignalHub, SinkEvent};
 use crate::telemetry;
 
 /// Starts every webhook's tasks; they stop when `shutdown` is cancelled.
@@ -38,20 +42,20 @@ pub fn spawn_all(
         .collect::<Result<_, _>>()?;
     for (webhook, target) in checked {
         let (queue, mut queued) = mpsc::channel::<deliver::Job>(webhook.queue_capacity.max(1));
-        let mut subscription = hub.subscribe_made_here(webhook.filter()?);
+        let mut feed = hub.sink_feed(webhook.filter()?);
         let stop = shutdown.clone();
         tokio::spawn(async move {
             loop {
                 let event = tokio::select! {
                     () = stop.cancelled() => return,
-                    event = subscription.next() => event,
+                    event = feed.next() => event,
                 };
-                let signal = match event {
-                    Some(HubEvent::Signal(signal)) => signal,
-                    Some(HubEvent::Gap { .. }) => continue,
+                let (signal, receipt) = match event {
+                    Some(SinkEvent::Signal(signal, receipt)) => (signal, receipt),
+                    Some(SinkEvent::Gap { .. }) => continue,
                     None => return,
                 };
-                let job = match deliver::Job::new(&signal) {
+                let job = match deliver::Job::new(&signal, receipt) {
                     Ok(job) => job,
                     Err(error) => {
                         tracing::error!(%error, "signal not serialisable for a webhook");
@@ -61,6 +65,7 @@ pub fn spawn_all(
                 if let Err(mpsc::error::TrySendError::Full(job)) = queue.try_send(job) {
                     telemetry::webhook_dropped();
                     tracing::warn!(signal = %job.id, "webhook queue full: signal dropped");
+                    job.receipt.taken();
                 }
             }
         });
@@ -75,6 +80,11 @@ pub fn spawn_all(
                 let Some(job) = job else { return };
                 let outcome = client.deliver(&job, &stop).await;
                 telemetry::webhook_delivery(outcome.label());
+                if stop.is_cancelled() {
+                    // Cut short: left owed (in cluster mode another replica takes it over).
+                    return;
+                }
+                job.receipt.taken();
             }
         });
     }
