@@ -50,7 +50,7 @@ const PATTERN_VETO: f32 = 0.05;
 const EVIDENCE_CHARS: usize = 120;
 
 /// What an intent of the model means as a cue.
-fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
+pub fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
     Some(match intent {
         "person" => (CueKind::HumanRequest, None),
         "voice" => (CueKind::ChannelRequest, Some(Channel::Voice)),
