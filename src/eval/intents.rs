@@ -135,7 +135,7 @@ pub struct IntentRow {
 
 impl IntentRow {
     fn count(&mut self, example: &IntentExample, detected: &Detected) {
-        let positive = example.intents.iter().any(|i| *i == self.intent);
+        let positive = example.intents.contains(&self.intent);
         let look_alike = example.is_look_alike();
         self.positives += usize::from(positive);
         self.look_alikes += usize::from(look_alike);

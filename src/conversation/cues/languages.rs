@@ -1,0 +1,254 @@
+//! Requests for a person in Spanish, German, French, Portuguese and Italian: high-precision
+//! phrasings (talk to, put me through to, I want a … with the nouns of each language) and, per
+//! language, the negations that cancel them ("no quiero hablar con un agente", "je ne veux pas
+//! parler à un conseiller").
+//!
+//! A negation cancels a match when it stands in the same clause just before it: "no quiero
+//! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The request phrasings of one language and the words that negate them.
+struct Phrasings {
+    requests: Vec<Regex>,
+    negation: Regex,
+}
+
+/// Cheap pre-filter: a stem of one of the nouns below.
+static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)human|person|pessoa|agent|asesor|operad|operat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|responsab|gerente|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client",
+    )
+    .unwrap()
+});
+
+/// Punctuation that ends a clause.
+const CLAUSE_MARKS: [char; 9] = ['.', ',', ';', ':', '!', '?', '¿', '¡', '\n'];
+
+/// How far back from a match a negation is looked for (characters, within the clause).
+const NEGATION_REACH: usize = 40;
+
+fn compile(patterns: &[String]) -> Vec<Regex> {
+    patterns
+        .iter()
+        .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
+        .collect()
+}
+
+/// Whole negation words (`extra`: a further pattern, e.g. an elided "n'").
+fn negation(words: &str, extra: Option<&str>) -> Regex {
+    let extra = extra.map_or(String::new(), |e| format!("|{e}"));
+    Regex::new(&format!(r"(?i)\b(?:{words})\b{extra}")).unwrap()
+}
+
+static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
+    let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\b(?:hablar|comunicarme|conversar|contactar)\s+con\s+{who}"),
+            // pásame con un asesor, comuníqueme con un agente, transfiérame a un operador
+            format!(r"\b{transfer}me\s+(?:con|a|al)\s+{who}"),
+            // ¿me pasas con un agente?, me puede transferir a un asesor
+            format!(r"\bme\s+(?:(?:puede[ns]?|podr[ií]a[ns]?|puedes|podr[ií]as)\s+)?{transfer}s?\s+(?:con|a|al)\s+{who}"),
+            r"\b(?:quiero|quisiera|necesito|exijo|pido|prefiero)\s+(?:a\s+)?(?:un|una|alg[uú]n)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|ejecutiv[oa])\b".to_string(),
+            r"\b(?:persona\s+(?:real|de\s+verdad)|agente\s+humano|atenci[oó]n\s+humana)\b".to_string(),
+            r"^\W*(?:agente|asesor|operador|humano)(?:\s+humano)?(?:\W+por\s+favor)?\W*$".to_string(),
+        ]),
+        negation: negation(r"no|nunca|jam[aá]s|tampoco|ni|sin", None),
+    }
+});
+
+static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem|jemandem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|kundendienst|kundenservice|jemandem|jemanden)\b";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+werden)\b"),
+            // verbinden Sie mich mit einem Mitarbeiter, stellen Sie mich zu Ihrem Vorgesetzten durch
+            format!(r"\b(?:verbinden|verbinde|verbindet|stellen|stell|stelle|leiten|leite|leitet)\s+(?:sie\s+)?mich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}"),
+            // … mich (bitte) mit einem Mitarbeiter verbinden / zu einem Berater durchstellen
+            format!(r"\bmich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}\s+(?:verbinden|durchstellen|weiterleiten|weiterverbinden|durchverbinden)\b"),
+            r"\b(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|vorgesetzten|ansprechpartner(?:in)?)\s+(?:sprechen|haben)\b".to_string(),
+            r"\b(?:will|möchte|moechte|brauche|verlange|hätte\s+gern|hätte\s+gerne)\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber)\s+)*(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|ansprechpartner(?:in)?)\b".to_string(),
+            r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
+            r"^\W*(?:mitarbeiter|mensch|kundendienst|berater)(?:\W+bitte)?\W*$".to_string(),
+        ]),
+        negation: negation(r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne", None),
+    }
+});
+
+static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:(?:un|une|le|la|l['’]|au|votre|vos)\s*)?(?:(?:vrai|vraie)\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)(?:\s+humain)?|agent(?:\s+humain)?|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocuteur|technicien(?:ne)?|service\s+client(?:[eè]le)?)|une\s+(?:vraie\s+)?personne(?:\s+r[ée]elle)?|quelqu['’]un(?:\s+de\s+r[ée]el|\s+du\s+service\s+client(?:[eè]le)?)?)\b";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\bparler\s+(?:à|a|avec)\s+{who}"),
+            // passez-moi un conseiller, vous pouvez me passer un opérateur
+            format!(r"\b(?:passez|passe)[- ]moi\s+{who}"),
+            format!(r"\bme\s+passer\s+{who}"),
+            // transférez-moi à un conseiller, me transférer vers un agent
+            format!(r"\b(?:me\s+)?(?:transf[ée]r(?:er|ez)|transf[èe]re|redirig(?:er|ez|e)|connect(?:er|ez|e)|orient(?:er|ez|e))(?:[- ]moi)?\s+(?:vers|à|a|au|avec)\s+{who}"),
+            // mettez-moi en relation avec un conseiller
+            format!(r"\b(?:me\s+)?(?:mettre|mettez|mets)(?:[- ]moi)?\s+en\s+(?:relation|contact|communication)\s+avec\s+{who}"),
+            r"\b(?:je\s+)?(?:veux|voudrais|souhaite|souhaiterais|exige|aimerais)\s+(?:avoir\s+)?(?:un|une)\s+(?:vrai(?:e)?\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)|agent\s+humain|op[ée]rat(?:eur|rice)|interlocuteur|personne\s+r[ée]elle|vraie\s+personne)\b".to_string(),
+            r"\b(?:vraie\s+personne|personne\s+r[ée]elle|conseiller\s+humain|agent\s+humain)\b".to_string(),
+            r"^\W*(?:conseiller|agent|humain|op[ée]rateur)(?:\W+s['’]il\s+vous\s+pla[iî]t)?\W*$".to_string(),
+        ]),
+        negation: negation(
+            r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin",
+            Some(r"\bn['’]"),
+        ),
+    }
+});
+
+static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:um|uma|o|a|ao|à|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
+    let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|p[oõ]e|ponha)";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\b(?:falar|conversar|comunicar(?:-me)?|tratar)\s+(?:diretamente\s+)?com\s+{who}"),
+            // me passa para um atendente, transfira-me para o supervisor, me coloca em contato com …
+            format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+{who}"),
+            r"\b(?:quero|queria|preciso\s+de|gostaria\s+de|exijo)\s+(?:um|uma)\s+(?:humano|ser\s+humano|atendente|agente|operador(?:a)?|pessoa(?:\s+(?:real|de\s+verdade))?|atendimento\s+humano)\b".to_string(),
+            r"\b(?:ser\s+atendid[oa]|atendimento)\s+(?:por\s+(?:um|uma)\s+(?:humano|pessoa|atendente|agente)|humano)\b".to_string(),
+            r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
+            r"^\W*(?:atendente|humano|atendimento\s+humano)(?:\W+por\s+favor)?\W*$".to_string(),
+        ]),
+        negation: negation(r"n[aã]o|nunca|jamais|nem|sem", None),
+    }
+});
+
+static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| {
+    Phrasings {
+    requests: compile(&[
+        r"\bparlare\s+con\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|agente|consulente)\b".to_string(),
+        r"\b(?:passarmi|passami|mi\s+passi)\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|consulente)\b".to_string(),
+    ]),
+    negation: negation(r"non|mai|senza", None),
+}
+});
+
+/// The first request for a person in `text` that no negation cancels, in any of the languages.
+pub fn find_person_request(text: &str) -> Option<&str> {
+    if !KEYWORDS.is_match(text) {
+        return None;
+    }
+    [&SPANISH, &GERMAN, &FRENCH, &PORTUGUESE, &ITALIAN]
+        .into_iter()
+        .flat_map(|language| language.requests.iter().map(move |re| (language, re)))
+        .flat_map(|(language, re)| re.find_iter(text).map(move |found| (language, found)))
+        .find(|(language, found)| {
+            !language
+                .negation
+                .is_match(clause_before(text, found.start()))
+        })
+        .map(|(_, found)| found.as_str())
+}
+
+/// The end of the clause before `at`: back to the previous clause mark, at most
+/// [`NEGATION_REACH`] characters.
+fn clause_before(text: &str, at: usize) -> &str {
+    let before = &text[..at];
+    let clause_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| CLAUSE_MARKS.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let reach_start = before
+        .char_indices()
+        .rev()
+        .nth(NEGATION_REACH - 1)
+        .map_or(0, |(i, _)| i);
+    &before[clause_start.max(reach_start)..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_common_phrasings_in_each_language() {
+        let missed: Vec<&str> = [
+            "Quiero hablar con un agente",
+            "¿Me pasas con un asesor, por favor?",
+            "Pásame con una persona de verdad",
+            "Comuníqueme con atención al cliente",
+            "¿Me puede transferir a un operador?",
+            "Necesito un representante ya",
+            "Ich möchte mit einem Mitarbeiter sprechen",
+            "Verbinden Sie mich bitte mit einem Menschen",
+            "Können Sie mich zu einem Berater durchstellen?",
+            "Stellen Sie mich zu Ihrem Vorgesetzten durch",
+            "Ich will einen Menschen",
+            "Kann ich bitte mit dem Kundendienst sprechen?",
+            "Je veux parler à un conseiller",
+            "Passez-moi un conseiller s'il vous plaît",
+            "Vous pouvez me transférer vers un agent ?",
+            "Mettez-moi en relation avec le service client",
+            "Je voudrais parler à quelqu'un du service client",
+            "Quero falar com um atendente",
+            "Me passa para um atendente",
+            "Pode me transferir para o supervisor?",
+            "Quero atendimento humano",
+            "Me coloca em contato com uma pessoa de verdade",
+            "Vorrei parlare con un operatore",
+        ]
+        .into_iter()
+        .filter(|text| find_person_request(text).is_none())
+        .collect();
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn negated_requests_do_not_fire() {
+        let fired: Vec<&str> = [
+            "No quiero hablar con un agente",
+            "No necesito un asesor, gracias",
+            "No me pases con ningún operador",
+            "Je ne veux pas parler à un conseiller",
+            "Pas besoin de me transférer vers un agent",
+            "Ich will nicht mit einem Mitarbeiter sprechen",
+            "Ich muss nicht mit einem Menschen reden, danke",
+            "Não quero falar com atendente",
+            "Não precisa me passar para um atendente",
+            "Non voglio parlare con un operatore",
+        ]
+        .into_iter()
+        .filter_map(find_person_request)
+        .collect();
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_negation_in_another_clause_does_not_cancel_the_request() {
+        assert_eq!(
+            find_person_request("No funciona, quiero hablar con un agente"),
+            Some("hablar con un agente")
+        );
+        assert_eq!(
+            find_person_request("Je ne veux pas de robot, je veux parler à un conseiller"),
+            Some("parler à un conseiller")
+        );
+        assert!(find_person_request("Não quero robô. Quero falar com um atendente").is_some());
+    }
+
+    #[test]
+    fn ignores_look_alikes() {
+        let fired: Vec<&str> = [
+            "El agente de ayer me ayudó mucho",
+            "Ya hablé con un asesor la semana pasada",
+            "Mein Berater hat mir das empfohlen",
+            "Personne ne répond au téléphone",
+            "Je n'ai parlé à personne",
+            "Le conseiller m'a rappelé hier, merci",
+            "O atendente de ontem foi ótimo",
+            "Posso adicionar outra pessoa na minha conta?",
+            "Ist das eine echte Person?",
+        ]
+        .into_iter()
+        .filter_map(find_person_request)
+        .collect();
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+}
