@@ -1,9 +1,11 @@
 //! Explicit requests and other cues in a customer turn: asking for a person, naming a channel,
 //! trouble on the line, complaints, repetition.
 //!
-//! The model's intent heads decide ([`combine`]); the case-insensitive patterns here are a
-//! high-precision fallback (for models without intent heads and languages they were not trained
-//! on) and supply the evidence text. Each cue says where it came from and how sure it is.
+//! The model's intent heads decide ([`combine`]); the case-insensitive patterns here (English;
+//! other languages' requests for a person in [`languages`], their trouble on the line in
+//! [`line_trouble`]) are a high-precision fallback (for models without intent heads and languages
+//! they were not trained on) and supply the evidence text. Each cue says where it came from and
+//! how sure it is.
 
 use std::sync::LazyLock;
 
@@ -13,6 +15,7 @@ use super::Channel;
 use crate::nlu::IntentScore;
 
 mod languages;
+mod line_trouble;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -202,10 +205,13 @@ pub fn detect_cues(text: &str) -> Vec<Cue> {
             }
         }
     }
-    if hits.matched(2) {
-        if let Some(found) = CONNECTION_TROUBLE.find(text) {
-            cues.push(cue(CueKind::ConnectionTrouble, found.as_str(), None));
-        }
+    let english = hits
+        .matched(2)
+        .then(|| CONNECTION_TROUBLE.find(text))
+        .flatten()
+        .map(|found| found.as_str());
+    if let Some(found) = english.or_else(|| line_trouble::find_line_trouble(text)) {
+        cues.push(cue(CueKind::ConnectionTrouble, found, None));
     }
     if hits.matched(3) {
         if let Some(found) = COMPLAINT.find(text) {
@@ -323,6 +329,11 @@ mod tests {
         );
         assert_eq!(
             kinds("hello? hello? can you hear me"),
+            [CueKind::ConnectionTrouble]
+        );
+        assert_eq!(kinds("perdona, no te oigo"), [CueKind::ConnectionTrouble]);
+        assert_eq!(
+            kinds("Sie brechen ständig ab"),
             [CueKind::ConnectionTrouble]
         );
         assert_eq!(kinds("this is ridiculous"), [CueKind::Complaint]);

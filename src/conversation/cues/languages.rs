@@ -6,6 +6,7 @@
 //! A negation cancels a match when it stands in the same clause just before it: "no quiero
 //! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -19,7 +20,7 @@ struct Phrasings {
 /// Cheap pre-filter: a stem of one of the nouns below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)human|person|pessoa|agent|asesor|operad|operat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|responsab|gerente|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client",
+        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client",
     )
     .unwrap()
 });
@@ -44,25 +45,30 @@ fn negation(words: &str, extra: Option<&str>) -> Regex {
 }
 
 static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
-    let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
+    let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano|del\s+equipo))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
     let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
     Phrasings {
         requests: compile(&[
-            format!(r"\b(?:hablar|comunicarme|conversar|contactar)\s+con\s+{who}"),
+            format!(r"\b(?:hablar|comunicarme|conversar|contactar|tratar)\s+con\s+{who}"),
+            // que me atienda una persona, necesito que un agente revise esto
+            format!(r"\bque\s+(?:me|lo|la|esto)\s+(?:atienda|revise|vea|mire|resuelva)\s+{who}"),
+            format!(r"\b(?:quiero|quisiera|necesito|prefiero|exijo)\s+que\s+{who}"),
+            r"\bll[aá]m(?:e|a|en)(?:me)?\s+(?:a\s+|al\s+)(?:(?:el|la|un|una|su)\s+)?(?:encargad[oa]|supervisor(?:a)?|gerente|responsable)\b".to_string(),
             // pásame con un asesor, comuníqueme con un agente, transfiérame a un operador
             format!(r"\b{transfer}me\s+(?:con|a|al)\s+{who}"),
             // ¿me pasas con un agente?, me puede transferir a un asesor
             format!(r"\bme\s+(?:(?:puede[ns]?|podr[ií]a[ns]?|puedes|podr[ií]as)\s+)?{transfer}s?\s+(?:con|a|al)\s+{who}"),
             r"\b(?:quiero|quisiera|necesito|exijo|pido|prefiero)\s+(?:a\s+)?(?:un|una|alg[uú]n)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|ejecutiv[oa])\b".to_string(),
             r"\b(?:persona\s+(?:real|de\s+verdad)|agente\s+humano|atenci[oó]n\s+humana)\b".to_string(),
-            r"^\W*(?:agente|asesor|operador|humano)(?:\s+humano)?(?:\W+por\s+favor)?\W*$".to_string(),
+            // A sentence of its own: "Agente." "Un asesor, por favor."
+            r"(?:^|[.!?]\s+)[¡¿]?(?:un\s+|una\s+)?(?:agente|asesor(?:a)?|operador(?:a)?|humano)(?:\s+humano)?(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(r"no|nunca|jam[aá]s|tampoco|ni|sin", None),
     }
 });
 
 static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
-    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem|jemandem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|kundendienst|kundenservice|jemandem|jemanden)\b";
+    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
     Phrasings {
         requests: compile(&[
             format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+werden)\b"),
@@ -71,9 +77,11 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
             // … mich (bitte) mit einem Mitarbeiter verbinden / zu einem Berater durchstellen
             format!(r"\bmich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}\s+(?:verbinden|durchstellen|weiterleiten|weiterverbinden|durchverbinden)\b"),
             r"\b(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|vorgesetzten|ansprechpartner(?:in)?)\s+(?:sprechen|haben)\b".to_string(),
-            r"\b(?:will|möchte|moechte|brauche|verlange|hätte\s+gern|hätte\s+gerne)\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber)\s+)*(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|ansprechpartner(?:in)?)\b".to_string(),
+            r"\b(?:will|möchte|moechte|brauche|verlange|hätte\s+gern|hätte\s+gerne)\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber)\s+)*(?:einen|eine)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|ansprechpartner(?:in)?)\b".to_string(),
+            // holen Sie mir einen Vorgesetzten, geben Sie mir einen Mitarbeiter
+            format!(r"\b(?:holen|hol|geben|gib)\s+(?:sie\s+)?(?:mir\s+)?(?:(?:bitte|sofort|jetzt)\s+)*(?:einen|eine|den|die|ihren|ihre)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|vorgesetzte[n]?|teamleiter(?:in)?|manager(?:in)?|zuständigen|verantwortlichen|kundenberater(?:in)?)\b"),
             r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
-            r"^\W*(?:mitarbeiter|mensch|kundendienst|berater)(?:\W+bitte)?\W*$".to_string(),
+            r"(?:^|[.!?]\s+)(?:einen\s+)?(?:mitarbeiter|menschen|mensch|kundendienst|berater)(?:\s*,?\s*bitte)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne", None),
     }
@@ -90,10 +98,10 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
             // transférez-moi à un conseiller, me transférer vers un agent
             format!(r"\b(?:me\s+)?(?:transf[ée]r(?:er|ez)|transf[èe]re|redirig(?:er|ez|e)|connect(?:er|ez|e)|orient(?:er|ez|e))(?:[- ]moi)?\s+(?:vers|à|a|au|avec)\s+{who}"),
             // mettez-moi en relation avec un conseiller
-            format!(r"\b(?:me\s+)?(?:mettre|mettez|mets)(?:[- ]moi)?\s+en\s+(?:relation|contact|communication)\s+avec\s+{who}"),
-            r"\b(?:je\s+)?(?:veux|voudrais|souhaite|souhaiterais|exige|aimerais)\s+(?:avoir\s+)?(?:un|une)\s+(?:vrai(?:e)?\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)|agent\s+humain|op[ée]rat(?:eur|rice)|interlocuteur|personne\s+r[ée]elle|vraie\s+personne)\b".to_string(),
+            format!(r"\b(?:(?:me\s+)?(?:mettre|mettez|mets)(?:[- ]moi)?|[eê]tre\s+mise?)\s+en\s+(?:relation|contact|communication)\s+avec\s+{who}"),
+            r"\b(?:je\s+)?(?:veux|voudrais|souhaite|souhaiterais|exige|aimerais)\s+(?:avoir\s+)?(?:(?:un|une)\s+(?:vrai(?:e)?\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)|agent\s+humain|op[ée]rat(?:eur|rice)|interlocuteur|personne)|quelqu['’]un\s+(?:de\s+r[ée]el|du\s+service\s+client))\b".to_string(),
             r"\b(?:vraie\s+personne|personne\s+r[ée]elle|conseiller\s+humain|agent\s+humain)\b".to_string(),
-            r"^\W*(?:conseiller|agent|humain|op[ée]rateur)(?:\W+s['’]il\s+vous\s+pla[iî]t)?\W*$".to_string(),
+            r"(?:^|[.!?]\s+)(?:un\s+)?(?:conseill(?:er|[eè]re)|agent|humain|op[ée]rat(?:eur|rice))(?:\s*,?\s*s['’]il\s+vous\s+pla[iî]t)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(
             r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin",
@@ -103,7 +111,7 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
 });
 
 static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
-    let who = r"(?:(?:um|uma|o|a|ao|à|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
+    let who = r"(?:(?:o|a|ao|à)\s+)?(?:(?:um|uma|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
     let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|p[oõ]e|ponha)";
     Phrasings {
         requests: compile(&[
@@ -112,8 +120,10 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+{who}"),
             r"\b(?:quero|queria|preciso\s+de|gostaria\s+de|exijo)\s+(?:um|uma)\s+(?:humano|ser\s+humano|atendente|agente|operador(?:a)?|pessoa(?:\s+(?:real|de\s+verdade))?|atendimento\s+humano)\b".to_string(),
             r"\b(?:ser\s+atendid[oa]|atendimento)\s+(?:por\s+(?:um|uma)\s+(?:humano|pessoa|atendente|agente)|humano)\b".to_string(),
+            format!(r"\b(?:quero|preciso|prefiro|exijo)\s+que\s+{who}"),
+            r"\bchama(?:r)?\s+(?:o|a|um|uma)\s+(?:(?:seu|sua)\s+)?(?:gerente|supervisor(?:a)?|atendente|respons[aá]vel)\b".to_string(),
             r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
-            r"^\W*(?:atendente|humano|atendimento\s+humano)(?:\W+por\s+favor)?\W*$".to_string(),
+            r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(r"n[aã]o|nunca|jamais|nem|sem", None),
     }
@@ -137,13 +147,22 @@ pub fn find_person_request(text: &str) -> Option<&str> {
     [&SPANISH, &GERMAN, &FRENCH, &PORTUGUESE, &ITALIAN]
         .into_iter()
         .flat_map(|language| language.requests.iter().map(move |re| (language, re)))
-        .flat_map(|(language, re)| re.find_iter(text).map(move |found| (language, found)))
-        .find(|(language, found)| {
+        .flat_map(|(language, re)| {
+            re.find_iter(text)
+                .map(move |found| (language, words_of(text, found.range())))
+        })
+        .find(|(language, phrase)| {
             !language
                 .negation
-                .is_match(clause_before(text, found.start()))
+                .is_match(clause_before(text, phrase.start))
         })
-        .map(|(_, found)| found.as_str())
+        .map(|(_, phrase)| &text[phrase])
+}
+
+/// A match without the punctuation a pattern anchors on ("… nada. Un agente" → "Un agente").
+fn words_of(text: &str, found: Range<usize>) -> Range<usize> {
+    let skipped = text[found.clone()].find(char::is_alphanumeric).unwrap_or(0);
+    found.start + skipped..found.end
 }
 
 /// The end of the clause before `at`: back to the previous clause mark, at most
@@ -193,6 +212,21 @@ mod tests {
             "Quero atendimento humano",
             "Me coloca em contato com uma pessoa de verdade",
             "Vorrei parlare con un operatore",
+            "Prefiero que me atienda una persona",
+            "Llame al encargado, por favor",
+            "No funciona nada. Un agente, por favor.",
+            "Holen Sie mir bitte Ihren Vorgesetzten",
+            "Kann ich mit jemandem vom Kundenservice sprechen?",
+            "Ich hätte gern eine echte Person",
+            "Das Paket fehlt. Mitarbeiter, bitte!",
+            "Je préfère parler à un humain",
+            "Je souhaite être mis en relation avec un conseiller",
+            "Passez-moi votre supérieur",
+            "Ça ne marche pas. Un conseiller, s'il vous plaît.",
+            "Pode me passar para o seu supervisor?",
+            "Chama o gerente, por favor",
+            "Prefiro que um atendente veja isso",
+            "A conta está errada. Atendente!",
         ]
         .into_iter()
         .filter(|text| find_person_request(text).is_none())
@@ -245,6 +279,12 @@ mod tests {
             "O atendente de ontem foi ótimo",
             "Posso adicionar outra pessoa na minha conta?",
             "Ist das eine echte Person?",
+            "Mi agente de seguros me llamó ayer",
+            "Que la persona de contacto sea mi hermana",
+            "Geben Sie mir die Rechnungsnummer",
+            "Mon opérateur mobile a augmenté ses prix",
+            "Chama o aplicativo de novo?",
+            "Le conseiller était très aimable. Merci.",
         ]
         .into_iter()
         .filter_map(find_person_request)
