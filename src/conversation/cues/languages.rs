@@ -52,7 +52,8 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\b(?:hablar|comunicarme|conversar|contactar|tratar)\s+con\s+{who}"),
             // que me atienda una persona, necesito que un agente revise esto
             format!(r"\bque\s+(?:me|lo|la|esto)\s+(?:atienda|revise|vea|mire|resuelva)\s+{who}"),
-            format!(r"\b(?:quiero|quisiera|necesito|prefiero|exijo)\s+que\s+{who}"),
+            // "quiero que alguien me llame" asks for a call: a person is named here.
+            r"\b(?:quiero|quisiera|necesito|prefiero|exijo)\s+que\s+(?:un|una|el|la|su)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|supervisor(?:a)?|encargad[oa])\b".to_string(),
             r"\bll[aá]m(?:e|a|en)(?:me)?\s+(?:a\s+|al\s+)(?:(?:el|la|un|una|su)\s+)?(?:encargad[oa]|supervisor(?:a)?|gerente|responsable)\b".to_string(),
             // pásame con un asesor, comuníqueme con un agente, transfiérame a un operador
             format!(r"\b{transfer}me\s+(?:con|a|al)\s+{who}"),
@@ -120,7 +121,8 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+{who}"),
             r"\b(?:quero|queria|preciso\s+de|gostaria\s+de|exijo)\s+(?:um|uma)\s+(?:humano|ser\s+humano|atendente|agente|operador(?:a)?|pessoa(?:\s+(?:real|de\s+verdade))?|atendimento\s+humano)\b".to_string(),
             r"\b(?:ser\s+atendid[oa]|atendimento)\s+(?:por\s+(?:um|uma)\s+(?:humano|pessoa|atendente|agente)|humano)\b".to_string(),
-            format!(r"\b(?:quero|preciso|prefiro|exijo)\s+que\s+{who}"),
+            // "quero que alguém me ligue" asks for a call: a person is named here.
+            r"\b(?:quero|preciso|prefiro|exijo)\s+que\s+(?:um|uma|o|a|seu|sua)\s+(?:humano|ser\s+humano|pessoa|atendente|agente|operador(?:a)?|supervisor(?:a)?|gerente)\b".to_string(),
             r"\bchama(?:r)?\s+(?:o|a|um|uma)\s+(?:(?:seu|sua)\s+)?(?:gerente|supervisor(?:a)?|atendente|respons[aá]vel)\b".to_string(),
             r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
@@ -285,6 +287,8 @@ mod tests {
             "Mon opérateur mobile a augmenté ses prix",
             "Chama o aplicativo de novo?",
             "Le conseiller était très aimable. Merci.",
+            "Quiero que alguien me llame mañana",
+            "Quero que alguém me ligue amanhã",
         ]
         .into_iter()
         .filter_map(find_person_request)
