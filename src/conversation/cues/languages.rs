@@ -80,7 +80,7 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\b(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|vorgesetzten|ansprechpartner(?:in)?)\s+(?:sprechen|haben)\b".to_string(),
             r"\b(?:will|möchte|moechte|brauche|verlange|hätte\s+gern|hätte\s+gerne)\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber)\s+)*(?:einen|eine)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|ansprechpartner(?:in)?)\b".to_string(),
             // holen Sie mir einen Vorgesetzten, geben Sie mir einen Mitarbeiter
-            format!(r"\b(?:holen|hol|geben|gib)\s+(?:sie\s+)?(?:mir\s+)?(?:(?:bitte|sofort|jetzt)\s+)*(?:einen|eine|den|die|ihren|ihre)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|vorgesetzte[n]?|teamleiter(?:in)?|manager(?:in)?|zuständigen|verantwortlichen|kundenberater(?:in)?)\b"),
+            r"\b(?:holen|hol|geben|gib)\s+(?:sie\s+)?(?:mir\s+)?(?:(?:bitte|sofort|jetzt)\s+)*(?:einen|eine|den|die|ihren|ihre)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|vorgesetzte[n]?|teamleiter(?:in)?|manager(?:in)?|zuständigen|verantwortlichen|kundenberater(?:in)?)\b".to_string(),
             r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:einen\s+)?(?:mitarbeiter|menschen|mensch|kundendienst|berater)(?:\s*,?\s*bitte)?\s*(?:[.!?]+|$)".to_string(),
         ]),
