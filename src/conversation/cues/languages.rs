@@ -4,7 +4,8 @@
 //! parler à un conseiller").
 //!
 //! A negation cancels a match when it stands in the same clause just before it: "no quiero
-//! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one.
+//! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one. So does
+//! someone else as the subject: "ma femme voulait parler à un conseiller" reports a request.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -14,6 +15,7 @@ use regex::Regex;
 /// The request phrasings of one language and the words that negate them.
 struct Phrasings {
     requests: Vec<Regex>,
+    /// Negations, and the people of reported speech ("mi marido quería hablar con un agente").
     negation: Regex,
 }
 
@@ -64,7 +66,10 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             // A sentence of its own: "Agente." "Un asesor, por favor."
             r"(?:^|[.!?]\s+)[¡¿]?(?:un\s+|una\s+)?(?:agente|asesor(?:a)?|operador(?:a)?|humano)(?:\s+humano)?(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
-        negation: negation(r"no|nunca|jam[aá]s|tampoco|ni|sin", None),
+        negation: negation(
+            r"no|nunca|jam[aá]s|tampoco|ni|sin|marido|esposa|mujer|hij[oa]|madre|padre|amig[oa]|compañer[oa]",
+            None,
+        ),
     }
 });
 
@@ -84,7 +89,10 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:einen\s+)?(?:mitarbeiter|menschen|mensch|kundendienst|berater)(?:\s*,?\s*bitte)?\s*(?:[.!?]+|$)".to_string(),
         ]),
-        negation: negation(r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne", None),
+        negation: negation(
+            r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne|mann|frau|sohn|tochter|mutter|vater|freund(?:in)?|kollege|kollegin",
+            None,
+        ),
     }
 });
 
@@ -105,7 +113,7 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
             r"(?:^|[.!?]\s+)(?:un\s+)?(?:conseill(?:er|[eè]re)|agent|humain|op[ée]rat(?:eur|rice))(?:\s*,?\s*s['’]il\s+vous\s+pla[iî]t)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(
-            r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin",
+            r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin|voulait|voulaient|mari|femme|fils|fille|m[eè]re|p[eè]re|ami|amie|coll[eè]gue",
             Some(r"\bn['’]"),
         ),
     }
@@ -127,7 +135,10 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
-        negation: negation(r"n[aã]o|nunca|jamais|nem|sem", None),
+        negation: negation(
+            r"n[aã]o|nunca|jamais|nem|sem|marido|esposa|mulher|filh[oa]|m[aã]e|pai|amig[oa]|colega",
+            None,
+        ),
     }
 });
 
@@ -249,6 +260,10 @@ mod tests {
             "Não quero falar com atendente",
             "Não precisa me passar para um atendente",
             "Non voglio parlare con un operatore",
+            "Mi marido quería hablar con un agente ayer",
+            "Meine Frau wollte gestern mit einem Mitarbeiter sprechen",
+            "Ma femme voulait parler à un conseiller",
+            "Minha esposa queria falar com o gerente",
         ]
         .into_iter()
         .filter_map(find_person_request)
