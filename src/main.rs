@@ -1,4 +1,5 @@
-//! The `rapport` command: `serve`, `assess`, `replay`, `eval`, `config` and `hash-token`.
+//! The `rapport` command: `serve`, `assess`, `replay`, `eval`, `eval-intents`, `config` and
+//! `hash-token`.
 
 mod cli;
 
@@ -46,6 +47,9 @@ enum Command {
     },
     /// Measure escalation quality on human-labelled dialogues (JSON lines).
     Eval(cli::eval::EvalArgs),
+    /// Measure the explicit requests `Assess` recognises on labelled examples (JSON lines):
+    /// the cues, the model alone and the patterns alone.
+    EvalIntents(cli::eval_intents::EvalIntentsArgs),
     /// Print the SHA-256 hex of a token read from stdin, for `[[auth.tokens]] sha256`.
     HashToken,
     /// Print the effective configuration (file, environment and flags) as TOML, secrets masked.
@@ -57,7 +61,7 @@ fn main() -> ExitCode {
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // eval fires thousands of signals: their log lines would bury the report.
     let default_filter = match args.command {
-        Command::Eval(_) => "warn",
+        Command::Eval(_) | Command::EvalIntents(_) => "warn",
         _ => "info,ort=warn",
     };
     tracing_subscriber::fmt()
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
                 }
                 Command::Replay { file, verbose } => cli::replay::run(config, &file, verbose).await,
                 Command::Eval(eval) => cli::eval::run(config, eval).await,
+                Command::EvalIntents(eval) => cli::eval_intents::run(config, eval).await,
                 Command::HashToken => unreachable!("handled before the config is read"),
                 Command::Config => Ok(()),
             }

@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod eval;
+pub mod eval_intents;
 pub mod flags;
 pub mod hash_token;
 pub mod replay;

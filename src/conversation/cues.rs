@@ -1,9 +1,11 @@
 //! Explicit requests and other cues in a customer turn: asking for a person, naming a channel,
 //! trouble on the line, complaints, repetition.
 //!
-//! The model's intent heads decide ([`combine`]); the case-insensitive patterns here are a
-//! high-precision fallback (for models without intent heads and languages they were not trained
-//! on) and supply the evidence text. Each cue says where it came from and how sure it is.
+//! The model's intent heads decide ([`combine`]); the case-insensitive patterns here (English;
+//! other languages' requests for a person in [`languages`], their trouble on the line in
+//! [`line_trouble`]) are a high-precision fallback (for models without intent heads and languages
+//! they were not trained on) and supply the evidence text. Each cue says where it came from and
+//! how sure it is.
 
 use std::sync::LazyLock;
 
@@ -11,6 +13,9 @@ use regex::{Regex, RegexSet};
 
 use super::Channel;
 use crate::nlu::IntentScore;
+
+mod languages;
+mod line_trouble;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,7 +55,7 @@ const PATTERN_VETO: f32 = 0.05;
 const EVIDENCE_CHARS: usize = 120;
 
 /// What an intent of the model means as a cue.
-fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
+pub fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
     Some(match intent {
         "person" => (CueKind::HumanRequest, None),
         "voice" => (CueKind::ChannelRequest, Some(Channel::Voice)),
@@ -116,6 +121,7 @@ pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<
 
 const PERSON: &str = r"(?:human|person|agent|representative|rep|operator|someone|somebody|manager|supervisor|advisor|adviser)";
 
+/// English requests for a person; [`languages`] has the other languages'.
 static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         format!(r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a|an|the|some|your)?\s*(?:real|live|actual|human)?\s*{PERSON}\b"),
@@ -123,20 +129,13 @@ static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:a|an|the|some)?\s*(?:real|live)?\s*{PERSON}\b"),
         format!(r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b"),
         r"^\W*(?:agent|representative|operator|human)(?:\s+please)?\W*$".to_string(),
-        r"\b(?:hablar|comunicarme)\s+con\s+(?:un|una|alg[uú]n)\s+(?:humano|persona|agente|asesor|asesora|operador|operadora)\b".to_string(),
-        r"\bpersona\s+real\b".to_string(),
-        r"\bparler\s+(?:à|a)\s+(?:un|une|quelqu'un)\s*(?:humain|personne|conseill[eè]re?|agent|op[ée]rat(?:eur|rice))?\b".to_string(),
-        r"\bvraie\s+personne\b".to_string(),
-        r"\bmit\s+(?:einem|einer)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?)\s+sprechen\b".to_string(),
-        r"\bfalar\s+com\s+(?:um|uma|algu[eé]m)\s*(?:humano|pessoa|atendente|agente)?\b".to_string(),
-        r"\bparlare\s+con\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|agente)\b".to_string(),
     ]
     .iter()
     .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
     .collect()
 });
 
-/// "I don't want to talk to a person" is not a request for one.
+/// "I don't want to talk to a person" is not a request for one (English).
 static NEGATED_HUMAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:don'?t|do\s+not|no\s+need\s+to|never)\s+(?:want\s+to\s+|need\s+to\s+)?(?:talk|speak|chat)\b").unwrap()
 });
@@ -172,7 +171,7 @@ static COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
 /// Cheap pre-filter so most turns skip the individual patterns.
 static ANY_KEYWORD: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new([
-        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis|humano|persona|asesor|humain|personne|conseill|mensch|mitarbeiter|berater|pessoa|atendente|operatore|umano|falar|parler|hablar|parlare",
+        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis",
         r"(?i)call|ring|phone|text|sms|mail|video|chat|whatsapp|messenger|telegram|signal",
         r"(?i)break|cut|hear|drop|connection|line|reception|choppy|garbled|static|hello",
         r"(?i)ridiculous|unacceptable|outrageous|useless|pathetic|absurd|complaint|cancel|worst|awful|terrible|horrible|fed\s+up|sick\s+of|enough|waste",
@@ -192,10 +191,12 @@ pub fn detect_cues(text: &str) -> Vec<Cue> {
         source: CueSource::Pattern,
         confidence: 1.0,
     };
-    if hits.matched(0) && !NEGATED_HUMAN.is_match(text) {
-        if let Some(found) = HUMAN_REQUEST.iter().find_map(|re| re.find(text)) {
-            cues.push(cue(CueKind::HumanRequest, found.as_str(), None));
-        }
+    let english = (hits.matched(0) && !NEGATED_HUMAN.is_match(text))
+        .then(|| HUMAN_REQUEST.iter().find_map(|re| re.find(text)))
+        .flatten()
+        .map(|found| found.as_str());
+    if let Some(found) = english.or_else(|| languages::find_person_request(text)) {
+        cues.push(cue(CueKind::HumanRequest, found, None));
     }
     if hits.matched(1) {
         for (channel, re) in CHANNEL_REQUESTS.iter() {
@@ -204,10 +205,13 @@ pub fn detect_cues(text: &str) -> Vec<Cue> {
             }
         }
     }
-    if hits.matched(2) {
-        if let Some(found) = CONNECTION_TROUBLE.find(text) {
-            cues.push(cue(CueKind::ConnectionTrouble, found.as_str(), None));
-        }
+    let english = hits
+        .matched(2)
+        .then(|| CONNECTION_TROUBLE.find(text))
+        .flatten()
+        .map(|found| found.as_str());
+    if let Some(found) = english.or_else(|| line_trouble::find_line_trouble(text)) {
+        cues.push(cue(CueKind::ConnectionTrouble, found, None));
     }
     if hits.matched(3) {
         if let Some(found) = COMPLAINT.find(text) {
@@ -241,6 +245,22 @@ mod tests {
         ] {
             assert_eq!(kinds(text), [CueKind::HumanRequest], "{text}");
         }
+    }
+
+    #[test]
+    fn negated_requests_for_a_person_do_not_fire_in_any_language() {
+        for text in [
+            "no quiero hablar con un agente",
+            "je ne veux pas parler à un conseiller",
+            "ich will nicht mit einem Mitarbeiter sprechen",
+            "não quero falar com atendente",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}");
+        }
+        assert_eq!(
+            kinds("no me sirve, pásame con un asesor"),
+            [CueKind::HumanRequest]
+        );
     }
 
     #[test]
@@ -309,6 +329,11 @@ mod tests {
         );
         assert_eq!(
             kinds("hello? hello? can you hear me"),
+            [CueKind::ConnectionTrouble]
+        );
+        assert_eq!(kinds("perdona, no te oigo"), [CueKind::ConnectionTrouble]);
+        assert_eq!(
+            kinds("Sie brechen ständig ab"),
             [CueKind::ConnectionTrouble]
         );
         assert_eq!(kinds("this is ridiculous"), [CueKind::Complaint]);

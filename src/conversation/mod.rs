@@ -15,7 +15,7 @@ mod snapshot;
 mod state;
 mod turn;
 
-pub use cues::{Cue, CueKind, CueSource, combine, detect_cues};
+pub use cues::{Cue, CueKind, CueSource, combine, detect_cues, intent_cue};
 pub use features::{Risk, RiskDriver, RiskFeatures};
 pub use language::{Language, identify};
 pub use reading::{CustomerReading, Reading};

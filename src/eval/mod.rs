@@ -5,9 +5,12 @@
 //! the one place that says which facts are the turn score, the risk and the features;
 //! [`report`] compares the escalations with the labels using the pure maths of [`metrics`];
 //! [`features`] writes the per-turn CSV and [`plot`] the SVG charts.
+//!
+//! `rapport eval-intents` measures the explicit requests instead: [`intents`].
 
 pub mod dialogue;
 pub mod features;
+pub mod intents;
 pub mod metrics;
 pub mod plot;
 pub mod readout;

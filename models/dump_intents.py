@@ -1,0 +1,41 @@
+"""Writes a split of the intent paraphrase data as JSON lines for `rapport eval-intents`.
+
+    python models/dump_intents.py dev /tmp/intents-dev.jsonl
+
+Each line is {"language": ..., "text": ..., "intents": [...]}: the INTENTS whose target is 1
+(an empty list for a look-alike).
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import intents  # noqa: E402
+
+
+def rows(split: str) -> list:
+    return [
+        {
+            "language": language,
+            "text": text,
+            "intents": [name for name, target in zip(intents.INTENTS, targets) if target],
+        }
+        for language, text, targets in intents.examples(split)
+    ]
+
+
+def main(argv: list) -> int:
+    if len(argv) != 3 or argv[1] not in ("train", "dev", "test"):
+        print("usage: dump_intents.py train|dev|test OUT.jsonl", file=sys.stderr)
+        return 2
+    lines = rows(argv[1])
+    with open(argv[2], "w", encoding="utf-8") as out:
+        for row in lines:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(lines)} examples of {argv[1]} in {argv[2]}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

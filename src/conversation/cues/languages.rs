@@ -1,0 +1,313 @@
+//! Requests for a person in Spanish, German, French, Portuguese and Italian: high-precision
+//! phrasings (talk to, put me through to, I want a … with the nouns of each language) and, per
+//! language, the negations that cancel them ("no quiero hablar con un agente", "je ne veux pas
+//! parler à un conseiller").
+//!
+//! A negation cancels a match when it stands in the same clause just before it: "no quiero
+//! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one. So does
+//! someone else as the subject: "ma femme voulait parler à un conseiller" reports a request.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The request phrasings of one language and the words that negate them.
+struct Phrasings {
+    requests: Vec<Regex>,
+    /// Negations, and the people of reported speech ("mi marido quería hablar con un agente").
+    negation: Regex,
+}
+
+/// Cheap pre-filter: a stem of one of the nouns below.
+static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client",
+    )
+    .unwrap()
+});
+
+/// Punctuation that ends a clause.
+const CLAUSE_MARKS: [char; 9] = ['.', ',', ';', ':', '!', '?', '¿', '¡', '\n'];
+
+/// How far back from a match a negation is looked for (characters, within the clause).
+const NEGATION_REACH: usize = 40;
+
+fn compile(patterns: &[String]) -> Vec<Regex> {
+    patterns
+        .iter()
+        .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
+        .collect()
+}
+
+/// Whole negation words (`extra`: a further pattern, e.g. an elided "n'").
+fn negation(words: &str, extra: Option<&str>) -> Regex {
+    let extra = extra.map_or(String::new(), |e| format!("|{e}"));
+    Regex::new(&format!(r"(?i)\b(?:{words})\b{extra}")).unwrap()
+}
+
+static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano|del\s+equipo))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
+    let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\b(?:hablar|comunicarme|conversar|contactar|tratar)\s+con\s+{who}"),
+            // que me atienda una persona, necesito que un agente revise esto
+            format!(r"\bque\s+(?:me|lo|la|esto)\s+(?:atienda|revise|vea|mire|resuelva)\s+{who}"),
+            // "quiero que alguien me llame" asks for a call: a person is named here.
+            r"\b(?:quiero|quisiera|necesito|prefiero|exijo)\s+que\s+(?:un|una|el|la|su)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|supervisor(?:a)?|encargad[oa])\b".to_string(),
+            r"\bll[aá]m(?:e|a|en)(?:me)?\s+(?:a\s+|al\s+)(?:(?:el|la|un|una|su)\s+)?(?:encargad[oa]|supervisor(?:a)?|gerente|responsable)\b".to_string(),
+            // pásame con un asesor, comuníqueme con un agente, transfiérame a un operador
+            format!(r"\b{transfer}me\s+(?:con|a|al)\s+{who}"),
+            // ¿me pasas con un agente?, me puede transferir a un asesor
+            format!(r"\bme\s+(?:(?:puede[ns]?|podr[ií]a[ns]?|puedes|podr[ií]as)\s+)?{transfer}s?\s+(?:con|a|al)\s+{who}"),
+            r"\b(?:quiero|quisiera|necesito|exijo|pido|prefiero)\s+(?:a\s+)?(?:un|una|alg[uú]n)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|ejecutiv[oa])\b".to_string(),
+            r"\b(?:persona\s+(?:real|de\s+verdad)|agente\s+humano|atenci[oó]n\s+humana)\b".to_string(),
+            // A sentence of its own: "Agente." "Un asesor, por favor."
+            r"(?:^|[.!?]\s+)[¡¿]?(?:un\s+|una\s+)?(?:agente|asesor(?:a)?|operador(?:a)?|humano)(?:\s+humano)?(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
+        ]),
+        negation: negation(
+            r"no|nunca|jam[aá]s|tampoco|ni|sin|marido|esposa|mujer|hij[oa]|madre|padre|amig[oa]|compañer[oa]",
+            None,
+        ),
+    }
+});
+
+static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+werden)\b"),
+            // verbinden Sie mich mit einem Mitarbeiter, stellen Sie mich zu Ihrem Vorgesetzten durch
+            format!(r"\b(?:verbinden|verbinde|verbindet|stellen|stell|stelle|leiten|leite|leitet)\s+(?:sie\s+)?mich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}"),
+            // … mich (bitte) mit einem Mitarbeiter verbinden / zu einem Berater durchstellen
+            format!(r"\bmich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}\s+(?:verbinden|durchstellen|weiterleiten|weiterverbinden|durchverbinden)\b"),
+            r"\b(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|vorgesetzten|ansprechpartner(?:in)?)\s+(?:sprechen|haben)\b".to_string(),
+            r"\b(?:will|möchte|moechte|brauche|verlange|hätte\s+gern|hätte\s+gerne)\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber)\s+)*(?:einen|eine)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|ansprechpartner(?:in)?)\b".to_string(),
+            // holen Sie mir einen Vorgesetzten, geben Sie mir einen Mitarbeiter
+            r"\b(?:holen|hol|geben|gib)\s+(?:sie\s+)?(?:mir\s+)?(?:(?:bitte|sofort|jetzt)\s+)*(?:einen|eine|den|die|ihren|ihre)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|vorgesetzte[n]?|teamleiter(?:in)?|manager(?:in)?|zuständigen|verantwortlichen|kundenberater(?:in)?)\b".to_string(),
+            r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
+            r"(?:^|[.!?]\s+)(?:einen\s+)?(?:mitarbeiter|menschen|mensch|kundendienst|berater)(?:\s*,?\s*bitte)?\s*(?:[.!?]+|$)".to_string(),
+        ]),
+        negation: negation(
+            r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne|mann|frau|sohn|tochter|mutter|vater|freund(?:in)?|kollege|kollegin",
+            None,
+        ),
+    }
+});
+
+static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:(?:un|une|le|la|l['’]|au|votre|vos)\s*)?(?:(?:vrai|vraie)\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)(?:\s+humain)?|agent(?:\s+humain)?|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocuteur|technicien(?:ne)?|service\s+client(?:[eè]le)?)|une\s+(?:vraie\s+)?personne(?:\s+r[ée]elle)?|quelqu['’]un(?:\s+de\s+r[ée]el|\s+du\s+service\s+client(?:[eè]le)?)?)\b";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\bparler\s+(?:à|a|avec)\s+{who}"),
+            // passez-moi un conseiller, vous pouvez me passer un opérateur
+            format!(r"\b(?:passez|passe)[- ]moi\s+{who}"),
+            format!(r"\bme\s+passer\s+{who}"),
+            // transférez-moi à un conseiller, me transférer vers un agent
+            format!(r"\b(?:me\s+)?(?:transf[ée]r(?:er|ez)|transf[èe]re|redirig(?:er|ez|e)|connect(?:er|ez|e)|orient(?:er|ez|e))(?:[- ]moi)?\s+(?:vers|à|a|au|avec)\s+{who}"),
+            // mettez-moi en relation avec un conseiller
+            format!(r"\b(?:(?:me\s+)?(?:mettre|mettez|mets)(?:[- ]moi)?|[eê]tre\s+mise?)\s+en\s+(?:relation|contact|communication)\s+avec\s+{who}"),
+            r"\b(?:je\s+)?(?:veux|voudrais|souhaite|souhaiterais|exige|aimerais)\s+(?:avoir\s+)?(?:(?:un|une)\s+(?:vrai(?:e)?\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)|agent\s+humain|op[ée]rat(?:eur|rice)|interlocuteur|personne)|quelqu['’]un\s+(?:de\s+r[ée]el|du\s+service\s+client))\b".to_string(),
+            r"\b(?:vraie\s+personne|personne\s+r[ée]elle|conseiller\s+humain|agent\s+humain)\b".to_string(),
+            r"(?:^|[.!?]\s+)(?:un\s+)?(?:conseill(?:er|[eè]re)|agent|humain|op[ée]rat(?:eur|rice))(?:\s*,?\s*s['’]il\s+vous\s+pla[iî]t)?\s*(?:[.!?]+|$)".to_string(),
+        ]),
+        negation: negation(
+            r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin|voulait|voulaient|mari|femme|fils|fille|m[eè]re|p[eè]re|ami|amie|coll[eè]gue",
+            Some(r"\bn['’]"),
+        ),
+    }
+});
+
+static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
+    let who = r"(?:(?:o|a|ao|à)\s+)?(?:(?:um|uma|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
+    let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|p[oõ]e|ponha)";
+    Phrasings {
+        requests: compile(&[
+            format!(r"\b(?:falar|conversar|comunicar(?:-me)?|tratar)\s+(?:diretamente\s+)?com\s+{who}"),
+            // me passa para um atendente, transfira-me para o supervisor, me coloca em contato com …
+            format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+{who}"),
+            r"\b(?:quero|queria|preciso\s+de|gostaria\s+de|exijo)\s+(?:um|uma)\s+(?:humano|ser\s+humano|atendente|agente|operador(?:a)?|pessoa(?:\s+(?:real|de\s+verdade))?|atendimento\s+humano)\b".to_string(),
+            r"\b(?:ser\s+atendid[oa]|atendimento)\s+(?:por\s+(?:um|uma)\s+(?:humano|pessoa|atendente|agente)|humano)\b".to_string(),
+            // "quero que alguém me ligue" asks for a call: a person is named here.
+            r"\b(?:quero|preciso|prefiro|exijo)\s+que\s+(?:um|uma|o|a|seu|sua)\s+(?:humano|ser\s+humano|pessoa|atendente|agente|operador(?:a)?|supervisor(?:a)?|gerente)\b".to_string(),
+            r"\bchama(?:r)?\s+(?:o|a|um|uma)\s+(?:(?:seu|sua)\s+)?(?:gerente|supervisor(?:a)?|atendente|respons[aá]vel)\b".to_string(),
+            r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
+            r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
+        ]),
+        negation: negation(
+            r"n[aã]o|nunca|jamais|nem|sem|marido|esposa|mulher|filh[oa]|m[aã]e|pai|amig[oa]|colega",
+            None,
+        ),
+    }
+});
+
+static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| {
+    Phrasings {
+    requests: compile(&[
+        r"\bparlare\s+con\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|agente|consulente)\b".to_string(),
+        r"\b(?:passarmi|passami|mi\s+passi)\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|consulente)\b".to_string(),
+    ]),
+    negation: negation(r"non|mai|senza", None),
+}
+});
+
+/// The first request for a person in `text` that no negation cancels, in any of the languages.
+pub fn find_person_request(text: &str) -> Option<&str> {
+    if !KEYWORDS.is_match(text) {
+        return None;
+    }
+    [&SPANISH, &GERMAN, &FRENCH, &PORTUGUESE, &ITALIAN]
+        .into_iter()
+        .flat_map(|language| language.requests.iter().map(move |re| (language, re)))
+        .flat_map(|(language, re)| {
+            re.find_iter(text)
+                .map(move |found| (language, words_of(text, found.range())))
+        })
+        .find(|(language, phrase)| {
+            !language
+                .negation
+                .is_match(clause_before(text, phrase.start))
+        })
+        .map(|(_, phrase)| &text[phrase])
+}
+
+/// A match without the punctuation a pattern anchors on ("… nada. Un agente" → "Un agente").
+fn words_of(text: &str, found: Range<usize>) -> Range<usize> {
+    let skipped = text[found.clone()].find(char::is_alphanumeric).unwrap_or(0);
+    found.start + skipped..found.end
+}
+
+/// The end of the clause before `at`: back to the previous clause mark, at most
+/// [`NEGATION_REACH`] characters.
+fn clause_before(text: &str, at: usize) -> &str {
+    let before = &text[..at];
+    let clause_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| CLAUSE_MARKS.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let reach_start = before
+        .char_indices()
+        .rev()
+        .nth(NEGATION_REACH - 1)
+        .map_or(0, |(i, _)| i);
+    &before[clause_start.max(reach_start)..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_common_phrasings_in_each_language() {
+        let missed: Vec<&str> = [
+            "Quiero hablar con un agente",
+            "¿Me pasas con un asesor, por favor?",
+            "Pásame con una persona de verdad",
+            "Comuníqueme con atención al cliente",
+            "¿Me puede transferir a un operador?",
+            "Necesito un representante ya",
+            "Ich möchte mit einem Mitarbeiter sprechen",
+            "Verbinden Sie mich bitte mit einem Menschen",
+            "Können Sie mich zu einem Berater durchstellen?",
+            "Stellen Sie mich zu Ihrem Vorgesetzten durch",
+            "Ich will einen Menschen",
+            "Kann ich bitte mit dem Kundendienst sprechen?",
+            "Je veux parler à un conseiller",
+            "Passez-moi un conseiller s'il vous plaît",
+            "Vous pouvez me transférer vers un agent ?",
+            "Mettez-moi en relation avec le service client",
+            "Je voudrais parler à quelqu'un du service client",
+            "Quero falar com um atendente",
+            "Me passa para um atendente",
+            "Pode me transferir para o supervisor?",
+            "Quero atendimento humano",
+            "Me coloca em contato com uma pessoa de verdade",
+            "Vorrei parlare con un operatore",
+            "Prefiero que me atienda una persona",
+            "Llame al encargado, por favor",
+            "No funciona nada. Un agente, por favor.",
+            "Holen Sie mir bitte Ihren Vorgesetzten",
+            "Kann ich mit jemandem vom Kundenservice sprechen?",
+            "Ich hätte gern eine echte Person",
+            "Das Paket fehlt. Mitarbeiter, bitte!",
+            "Je préfère parler à un humain",
+            "Je souhaite être mis en relation avec un conseiller",
+            "Passez-moi votre supérieur",
+            "Ça ne marche pas. Un conseiller, s'il vous plaît.",
+            "Pode me passar para o seu supervisor?",
+            "Chama o gerente, por favor",
+            "Prefiro que um atendente veja isso",
+            "A conta está errada. Atendente!",
+        ]
+        .into_iter()
+        .filter(|text| find_person_request(text).is_none())
+        .collect();
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn negated_requests_do_not_fire() {
+        let fired: Vec<&str> = [
+            "No quiero hablar con un agente",
+            "No necesito un asesor, gracias",
+            "No me pases con ningún operador",
+            "Je ne veux pas parler à un conseiller",
+            "Pas besoin de me transférer vers un agent",
+            "Ich will nicht mit einem Mitarbeiter sprechen",
+            "Ich muss nicht mit einem Menschen reden, danke",
+            "Não quero falar com atendente",
+            "Não precisa me passar para um atendente",
+            "Non voglio parlare con un operatore",
+            "Mi marido quería hablar con un agente ayer",
+            "Meine Frau wollte gestern mit einem Mitarbeiter sprechen",
+            "Ma femme voulait parler à un conseiller",
+            "Minha esposa queria falar com o gerente",
+        ]
+        .into_iter()
+        .filter_map(find_person_request)
+        .collect();
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_negation_in_another_clause_does_not_cancel_the_request() {
+        assert_eq!(
+            find_person_request("No funciona, quiero hablar con un agente"),
+            Some("hablar con un agente")
+        );
+        assert_eq!(
+            find_person_request("Je ne veux pas de robot, je veux parler à un conseiller"),
+            Some("parler à un conseiller")
+        );
+        assert!(find_person_request("Não quero robô. Quero falar com um atendente").is_some());
+    }
+
+    #[test]
+    fn ignores_look_alikes() {
+        let fired: Vec<&str> = [
+            "El agente de ayer me ayudó mucho",
+            "Ya hablé con un asesor la semana pasada",
+            "Mein Berater hat mir das empfohlen",
+            "Personne ne répond au téléphone",
+            "Je n'ai parlé à personne",
+            "Le conseiller m'a rappelé hier, merci",
+            "O atendente de ontem foi ótimo",
+            "Posso adicionar outra pessoa na minha conta?",
+            "Ist das eine echte Person?",
+            "Mi agente de seguros me llamó ayer",
+            "Que la persona de contacto sea mi hermana",
+            "Geben Sie mir die Rechnungsnummer",
+            "Mon opérateur mobile a augmenté ses prix",
+            "Chama o aplicativo de novo?",
+            "Le conseiller était très aimable. Merci.",
+            "Quiero que alguien me llame mañana",
+            "Quero que alguém me ligue amanhã",
+        ]
+        .into_iter()
+        .filter_map(find_person_request)
+        .collect();
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+}
