@@ -83,18 +83,6 @@ impl RedisHealth {
 
     pub fn ok(&self) {
         if !self.up.swap(true, Ordering::AcqRel) {
-            describe_gauge!(
-                SINK_PENDING,
-                "Signals read by some replica's sinks and not yet acknowledged, in the whole consumer group"
-            );
-            describe_counter!(
-                SINK_CLAIMED,
-                "Signals this replica took over from a replica that did not finish them in time"
-            );
-            describe_counter!(
-                SINK_LOST,
-                "Unfinished signals trimmed from the stream before any replica's sinks took them"
-            );
             gauge!(REDIS_UP).set(1.0);
             tracing::info!("redis reachable again: flushing buffered signals and checkpoints");
         }
