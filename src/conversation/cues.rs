@@ -47,6 +47,15 @@ pub struct Cue {
     pub confidence: f32,
 }
 
+impl Cue {
+    /// Whether this cue is of `kind` and, when a `channel` is given, asks for that channel (a
+    /// request for SMS is not one for e-mail); the one test the model's intents and the patterns
+    /// are matched by.
+    pub fn stands_for(&self, kind: CueKind, channel: Option<Channel>) -> bool {
+        self.kind == kind && (channel.is_none() || self.channel == channel)
+    }
+}
+
 /// Below this model probability a pattern match is taken for a look-alike ("call me Ishmael")
 /// and dropped, in languages the intent heads know.
 const PATTERN_VETO: f32 = 0.05;
@@ -78,9 +87,6 @@ pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<
     if intents.is_empty() {
         return patterns;
     }
-    let same = |cue: &Cue, kind: CueKind, channel: Option<Channel>| {
-        cue.kind == kind && (channel.is_none() || cue.channel == channel)
-    };
     let mut cues: Vec<Cue> = intents
         .iter()
         .filter(|intent| intent.detected)
@@ -88,7 +94,7 @@ pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<
             let (kind, channel) = intent_cue(&intent.intent)?;
             let evidence = patterns
                 .iter()
-                .find(|p| same(p, kind, channel))
+                .find(|p| p.stands_for(kind, channel))
                 .map_or_else(
                     || text.chars().take(EVIDENCE_CHARS).collect(),
                     |p| p.text.clone(),
@@ -103,13 +109,15 @@ pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<
         })
         .collect();
     for pattern in patterns {
-        if cues.iter().any(|c| same(c, pattern.kind, pattern.channel)) {
+        if cues
+            .iter()
+            .any(|c| c.stands_for(pattern.kind, pattern.channel))
+        {
             continue;
         }
         let model_says = intents.iter().find(|intent| {
-            intent_cue(&intent.intent).is_some_and(|(kind, channel)| {
-                kind == pattern.kind && (channel.is_none() || channel == pattern.channel)
-            })
+            intent_cue(&intent.intent)
+                .is_some_and(|(kind, channel)| pattern.stands_for(kind, channel))
         });
         let vetoed = intents_known && model_says.is_some_and(|i| i.probability < PATTERN_VETO);
         if !vetoed {
@@ -123,17 +131,29 @@ const PERSON: &str = r"(?:human|person|agent|representative|rep|operator|someone
 
 /// English requests for a person; [`languages`] has the other languages'.
 static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        format!(r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a|an|the|some|your)?\s*(?:real|live|actual|human)?\s*{PERSON}\b"),
+    case_insensitive(&[
+        format!(
+            r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a|an|the|some|your)?\s*(?:real|live|actual|human)?\s*{PERSON}\b"
+        ),
         r"\b(?:real|live|actual)\s+(?:human|person|agent)\b".to_string(),
-        format!(r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:a|an|the|some)?\s*(?:real|live)?\s*{PERSON}\b"),
-        format!(r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b"),
+        format!(
+            r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:a|an|the|some)?\s*(?:real|live)?\s*{PERSON}\b"
+        ),
+        format!(
+            r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b"
+        ),
         r"^\W*(?:agent|representative|operator|human)(?:\s+please)?\W*$".to_string(),
-    ]
-    .iter()
-    .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
-    .collect()
+    ])
 });
+
+/// Case-insensitive regexes of `patterns` (all written by hand here: a bad one panics at first use,
+/// which every test of this module reaches).
+fn case_insensitive<P: AsRef<str>>(patterns: &[P]) -> Vec<Regex> {
+    patterns
+        .iter()
+        .map(|pattern| Regex::new(&format!("(?i){}", pattern.as_ref())).unwrap())
+        .collect()
+}
 
 /// "I don't want to talk to a person" is not a request for one (English).
 static NEGATED_HUMAN: LazyLock<Regex> = LazyLock::new(|| {

@@ -105,8 +105,7 @@ fn intents_of(cues: &[Cue]) -> BTreeSet<String> {
             let Some((kind, channel)) = intent_cue(intent) else {
                 return false;
             };
-            cues.iter()
-                .any(|c| c.kind == kind && (channel.is_none() || c.channel == channel))
+            cues.iter().any(|c| c.stands_for(kind, channel))
         })
         .map(|intent| intent.to_string())
         .collect()

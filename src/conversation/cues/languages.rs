@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::case_insensitive;
+
 /// The request phrasings of one language and the words that negate them.
 struct Phrasings {
     requests: Vec<Regex>,
@@ -33,13 +35,6 @@ const CLAUSE_MARKS: [char; 9] = ['.', ',', ';', ':', '!', '?', '¿', '¡', '\n']
 /// How far back from a match a negation is looked for (characters, within the clause).
 const NEGATION_REACH: usize = 40;
 
-fn compile(patterns: &[String]) -> Vec<Regex> {
-    patterns
-        .iter()
-        .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
-        .collect()
-}
-
 /// Whole negation words (`extra`: a further pattern, e.g. an elided "n'").
 fn negation(words: &str, extra: Option<&str>) -> Regex {
     let extra = extra.map_or(String::new(), |e| format!("|{e}"));
@@ -50,7 +45,7 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano|del\s+equipo))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
     let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
     Phrasings {
-        requests: compile(&[
+        requests: case_insensitive(&[
             format!(r"\b(?:hablar|comunicarme|conversar|contactar|tratar)\s+con\s+{who}"),
             // que me atienda una persona, necesito que un agente revise esto
             format!(r"\bque\s+(?:me|lo|la|esto)\s+(?:atienda|revise|vea|mire|resuelva)\s+{who}"),
@@ -76,7 +71,7 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
 static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
     Phrasings {
-        requests: compile(&[
+        requests: case_insensitive(&[
             format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+werden)\b"),
             // verbinden Sie mich mit einem Mitarbeiter, stellen Sie mich zu Ihrem Vorgesetzten durch
             format!(r"\b(?:verbinden|verbinde|verbindet|stellen|stell|stelle|leiten|leite|leitet)\s+(?:sie\s+)?mich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}"),
@@ -99,7 +94,7 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
 static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:(?:un|une|le|la|l['’]|au|votre|vos)\s*)?(?:(?:vrai|vraie)\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)(?:\s+humain)?|agent(?:\s+humain)?|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocuteur|technicien(?:ne)?|service\s+client(?:[eè]le)?)|une\s+(?:vraie\s+)?personne(?:\s+r[ée]elle)?|quelqu['’]un(?:\s+de\s+r[ée]el|\s+du\s+service\s+client(?:[eè]le)?)?)\b";
     Phrasings {
-        requests: compile(&[
+        requests: case_insensitive(&[
             format!(r"\bparler\s+(?:à|a|avec)\s+{who}"),
             // passez-moi un conseiller, vous pouvez me passer un opérateur
             format!(r"\b(?:passez|passe)[- ]moi\s+{who}"),
@@ -123,7 +118,7 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:o|a|ao|à)\s+)?(?:(?:um|uma|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
     let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|p[oõ]e|ponha)";
     Phrasings {
-        requests: compile(&[
+        requests: case_insensitive(&[
             format!(r"\b(?:falar|conversar|comunicar(?:-me)?|tratar)\s+(?:diretamente\s+)?com\s+{who}"),
             // me passa para um atendente, transfira-me para o supervisor, me coloca em contato com …
             format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+{who}"),
@@ -142,14 +137,12 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
     }
 });
 
-static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| {
-    Phrasings {
-    requests: compile(&[
-        r"\bparlare\s+con\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|agente|consulente)\b".to_string(),
-        r"\b(?:passarmi|passami|mi\s+passi)\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|consulente)\b".to_string(),
+static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| Phrasings {
+    requests: case_insensitive(&[
+        r"\bparlare\s+con\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|agente|consulente)\b",
+        r"\b(?:passarmi|passami|mi\s+passi)\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|consulente)\b",
     ]),
     negation: negation(r"non|mai|senza", None),
-}
 });
 
 /// The first request for a person in `text` that no negation cancels, in any of the languages.

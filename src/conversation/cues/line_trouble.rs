@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::case_insensitive;
+
 /// Cheap pre-filter: a stem of the verbs and nouns below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)oi|oy|escuch|llamada|comunica|h[öo]r|abgehackt|brech|anruf|gespräch|leitung|entend|coup|hach|appel|ligne|ouv|escut|liga|chamada|linha|cort|picot|falh")
@@ -14,7 +16,7 @@ static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TROUBLE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+    case_insensitive(&[
         // Spanish
         r"\bno\s+(?:te|le|les|lo|la|los)\s+(?:oigo|escucho)\b",
         r"\b(?:te|le|los)\s+(?:oigo|escucho)\s+(?:muy\s+|bastante\s+|fatal\s+)?(?:mal|entrecortad[oa]|fatal)\b",
@@ -46,10 +48,7 @@ static TROUBLE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"\b(?:a\s+)?(?:liga[cç][aã]o|chamada)\s+(?:caiu|cortou)\b",
         r"\bvoc[eê]\s+(?:est[aá]|t[aá])\s+(?:cortando|picotando|falhando)\b",
         r"\bvoc[eê]\s+(?:me\s+)?(?:ouve|escuta|est[aá]\s+me\s+ouvindo)(?:\s+agora)?\s*\?",
-    ]
-    .iter()
-    .map(|pattern| Regex::new(&format!("(?i){pattern}")).unwrap())
-    .collect()
+    ])
 });
 
 /// The first phrase of `text` that says this conversation's line is failing.
