@@ -1,5 +1,6 @@
 //! Load mode: streams carry live conversations flat out (closed loop, `--window` in flight per
-//! stream) or at a fixed offered rate (open loop, latency from the scheduled send time).
+//! stream, latency from each turn's send) or at a fixed offered rate (open loop, latency from
+//! the scheduled send time).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -250,7 +251,10 @@ impl StreamLoad {
         let start = Instant::now() + offset;
         let mut tick = 0u64;
         'send: loop {
-            let at = match self.interval {
+            // At a fixed rate latency counts from the scheduled time (open loop: a full window
+            // is the server's delay too). Flat out it counts from the send, once a permit is
+            // free: waiting for an earlier turn's answer is not this turn's latency.
+            let due = match self.interval {
                 Some(interval) => {
                     let due = start + interval.mul_f64(tick as f64);
                     tick += 1;
@@ -258,9 +262,9 @@ impl StreamLoad {
                         break;
                     }
                     tokio::time::sleep_until(due.into()).await;
-                    due
+                    Some(due)
                 }
-                None => Instant::now(),
+                None => None,
             };
             if Instant::now() >= self.times.end {
                 break;
@@ -269,6 +273,7 @@ impl StreamLoad {
                 break;
             };
             permit.forget();
+            let at = due.unwrap_or_else(Instant::now);
             let slot = next_slot;
             next_slot = (next_slot + 1) % slots.len();
             let (generation, turn) = slots[slot];

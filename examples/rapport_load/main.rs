@@ -4,7 +4,8 @@
 //!
 //! * load (default): `--streams` Converse streams carry `--conversations` live conversations of
 //!   `--turns` customer turns each (then `EndConversation` and a fresh conversation), utterances
-//!   drawn from `--corpus`. Flat out (`--window` turns in flight per stream) or at a fixed
+//!   drawn from `--corpus`. Flat out (`--window` turns in flight per stream, latency from each
+//!   turn's send) or at a fixed
 //!   offered rate (`--rate` turns/s, open loop: latency counts from the scheduled send time, so
 //!   a stalled server is not hidden by a stalled client).
 //! * `--hold-streams N`: opens N streams, each sends one turn and stays open; then checks state
