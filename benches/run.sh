@@ -10,7 +10,8 @@
 #        ONNX limits (naive: random batches of 32 padded to the longest; length-sorted) ·
 #        rapport flat out · [$BASELINE_RAPPORT flat out] · Python baseline flat out, batched and
 #        one turn per model run (PYTHON_BASELINES=0 skips them)
-#   3. latency per corpus: rapport at 50 % of its flat-out rate, and one stream
+#   3. latency per corpus: rapport at 50 % of its flat-out rate, and one stream (the load tool,
+#      then a grpcio client: benches/grpcio_single_stream.py)
 #   4. 10,000 held streams
 #   5. memory per tracked conversation: 100,000 conversations on a fresh server
 #
@@ -197,6 +198,11 @@ for c in $CORPORA; do
         --metrics "$MAIN_METRICS" --streams 8 --rate "${HALF[$c]}" --seconds "$LATENCY_SECONDS"
     load "rapport single stream, $c" "rapport-single-$c" "$c" --target "$MAIN_URL" --server-pid "$MAIN_PID" \
         --metrics "$MAIN_METRICS" --streams 1 --window 1 --conversations 1 --seconds "$LATENCY_SECONDS"
+    # The same, from a client that is not ours.
+    "$PYTHON" benches/grpcio_single_stream.py "${MAIN_URL#http://}" --corpus "${CORPUS[$c]}" \
+        --label "grpcio single stream, $c" >"$OUT/grpcio-single-$c.txt"
+    grep -v '^RESULT' "$OUT/grpcio-single-$c.txt" >&2
+    record "grpcio single stream, $c" "$OUT/grpcio-single-$c.txt"
 done
 
 if ((HOLD_STREAMS > 0)); then
