@@ -82,14 +82,22 @@ pub fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
 /// pattern's phrase as evidence when there is one, plus the pattern matches the model has no
 /// intent for or that it does not clearly reject. `intents_known`: the intent heads were trained
 /// on the turn's language, so their "no" can veto a pattern.
+///
+/// The other way round, the patterns veto the model's request for a person when the only
+/// request phrasings in the turn are ones the other languages' negations cancel ("ich will
+/// nicht mit Ihrem Vorgesetzten sprechen"): the English-only encoder reads the nouns, not the
+/// German or French "not".
 pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<Cue> {
     let patterns = detect_cues(text);
     if intents.is_empty() {
         return patterns;
     }
+    let person_declined = !patterns.iter().any(|p| p.kind == CueKind::HumanRequest)
+        && languages::read_person_request(text) == Some(languages::PersonRequest::Declined);
     let mut cues: Vec<Cue> = intents
         .iter()
         .filter(|intent| intent.detected)
+        .filter(|intent| !(person_declined && &*intent.intent == "person"))
         .filter_map(|intent| {
             let (kind, channel) = intent_cue(&intent.intent)?;
             let evidence = patterns
@@ -246,7 +254,11 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<CueKind> {
-        detect_cues(text).into_iter().map(|c| c.kind).collect()
+        kinds_of(&detect_cues(text))
+    }
+
+    fn kinds_of(cues: &[Cue]) -> Vec<CueKind> {
+        cues.iter().map(|c| c.kind).collect()
     }
 
     #[test]
@@ -339,6 +351,23 @@ mod tests {
         assert_eq!(kept[0].source, CueSource::Pattern);
         let unsure = combine("just call me", &intents(0.0, 0.3), true);
         assert_eq!(unsure[0].channel, Some(Channel::Voice));
+    }
+
+    #[test]
+    fn a_declined_request_in_another_language_vetoes_the_models_person_cue() {
+        let declined = "Je ne veux PAS parler à un conseiller.";
+        assert!(combine(declined, &intents(0.99, 0.0), true).is_empty());
+        // A request elsewhere in the turn still counts, and so does the model alone.
+        let asked = "Je ne veux pas de robot, je veux parler à un conseiller";
+        assert_eq!(
+            kinds_of(&combine(asked, &intents(0.99, 0.0), true)),
+            [CueKind::HumanRequest]
+        );
+        let unmarked = "Ich hätte gern einen echten Menschen am Apparat";
+        assert_eq!(
+            kinds_of(&combine(unmarked, &intents(0.9, 0.0), true)),
+            [CueKind::HumanRequest]
+        );
     }
 
     #[test]

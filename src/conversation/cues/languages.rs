@@ -29,6 +29,12 @@ static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// "Why": a negation after it asks for the thing instead of declining it ("pourquoi vous ne me
+/// laissez pas parler à un conseiller ?", "¿por qué no me dejas hablar con alguien?").
+static WHY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:pourquoi|por\s*qu[eé]|warum|wieso|weshalb|perch[eé])\b").unwrap()
+});
+
 /// Punctuation that ends a clause.
 const CLAUSE_MARKS: [char; 9] = ['.', ',', ';', ':', '!', '?', '¿', '¡', '\n'];
 
@@ -147,22 +153,43 @@ static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| Phrasings {
 
 /// The first request for a person in `text` that no negation cancels, in any of the languages.
 pub fn find_person_request(text: &str) -> Option<&str> {
+    match read_person_request(text)? {
+        PersonRequest::Asked(phrase) => Some(phrase),
+        PersonRequest::Declined => None,
+    }
+}
+
+/// What the phrasings of these languages say about a person in one text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonRequest<'a> {
+    /// A request no negation cancels (the first one).
+    Asked(&'a str),
+    /// Request phrasings, every one cancelled: negated ("je ne veux pas parler à un conseiller")
+    /// or someone else's ("mein Mann wollte mit einem Vorgesetzten sprechen").
+    Declined,
+}
+
+/// The first uncancelled request for a person, or [`PersonRequest::Declined`] when the text
+/// holds request phrasings and each is cancelled; `None` when it holds none.
+pub fn read_person_request(text: &str) -> Option<PersonRequest<'_>> {
     if !KEYWORDS.is_match(text) {
         return None;
     }
-    [&SPANISH, &GERMAN, &FRENCH, &PORTUGUESE, &ITALIAN]
-        .into_iter()
-        .flat_map(|language| language.requests.iter().map(move |re| (language, re)))
-        .flat_map(|(language, re)| {
-            re.find_iter(text)
-                .map(move |found| (language, words_of(text, found.range())))
-        })
-        .find(|(language, phrase)| {
-            !language
-                .negation
-                .is_match(clause_before(text, phrase.start))
-        })
-        .map(|(_, phrase)| &text[phrase])
+    let mut declined = false;
+    for language in [&SPANISH, &GERMAN, &FRENCH, &PORTUGUESE, &ITALIAN] {
+        for re in &language.requests {
+            for found in re.find_iter(text) {
+                let phrase = words_of(text, found.range());
+                let clause = clause_before(text, phrase.start);
+                if language.negation.is_match(clause) && !WHY.is_match(clause) {
+                    declined = true;
+                } else {
+                    return Some(PersonRequest::Asked(&text[phrase]));
+                }
+            }
+        }
+    }
+    declined.then_some(PersonRequest::Declined)
 }
 
 /// A match without the punctuation a pattern anchors on ("… nada. Un agente" → "Un agente").
@@ -275,6 +302,37 @@ mod tests {
             Some("parler à un conseiller")
         );
         assert!(find_person_request("Não quero robô. Quero falar com um atendente").is_some());
+    }
+
+    #[test]
+    fn a_why_question_asks_despite_its_negation() {
+        for text in [
+            "Pourquoi vous ne me laissez pas parler à un conseiller ?",
+            "¿Por qué no me dejas hablar con alguien de atención al cliente?",
+            "Warum darf ich nicht mit einem Mitarbeiter sprechen?",
+        ] {
+            assert!(
+                matches!(read_person_request(text), Some(PersonRequest::Asked(_))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn tells_a_declined_request_from_no_request_at_all() {
+        assert_eq!(
+            read_person_request("Also, ich will nicht mit Ihrem Vorgesetzten sprechen."),
+            Some(PersonRequest::Declined)
+        );
+        assert_eq!(
+            read_person_request("Mein Mann wollte gestern mit einem Vorgesetzten sprechen."),
+            Some(PersonRequest::Declined)
+        );
+        assert_eq!(read_person_request("Le prix est par personne ?"), None);
+        assert_eq!(
+            read_person_request("No quiero esperar. Quiero hablar con un agente"),
+            Some(PersonRequest::Asked("hablar con un agente"))
+        );
     }
 
     #[test]
