@@ -6,6 +6,9 @@
 //! A negation cancels a match when it stands in the same clause just before it: "no quiero
 //! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one. So does
 //! someone else as the subject: "ma femme voulait parler à un conseiller" reports a request.
+//! A "why" before the negation keeps it a request ("¿por qué no me dejas hablar con alguien?").
+//! [`read_person_request`] also says when every phrasing found was cancelled, so the cues can
+//! overrule the English-only model on such a turn.
 
 use std::ops::Range;
 use std::sync::LazyLock;
