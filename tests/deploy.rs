@@ -1,7 +1,9 @@
 //! deploy/ against the real server: promtool accepts the Prometheus config, the alert rules and
 //! their unit tests; the Grafana dashboard and the alerts use exactly the metric families that
-//! `/metrics` exports after real traffic; the Kubernetes manifests match the shipped config.
-//! Needs `promtool` (Debian package `prometheus`) on PATH, or its path in `PROMTOOL`.
+//! `/metrics` exports after real traffic, in cluster mode against a real `redis-server` so the
+//! cluster families are exported too; the Kubernetes manifests match the shipped config.
+//! Needs `promtool` (Debian package `prometheus`) on PATH, or its path in `PROMTOOL`, and
+//! `redis-server` (Debian package `redis-server`).
 
 mod common;
 
@@ -10,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use common::redis_server::{Redis, temp_dir};
 use common::{Server, assessment, customer, error_code};
+use rapport::config::Config;
 use rapport::proto;
 use regex::Regex;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -75,10 +79,17 @@ fn dashboard_exprs(value: &serde_json::Value, exprs: &mut Vec<String>) {
     }
 }
 
-/// Starts a server with the exporter, sends traffic that touches every metric, and returns
-/// the `/metrics` body.
-async fn scrape_after_traffic() -> String {
-    let server = Server::start().await;
+/// A conversation whose checkpoint, in cluster mode, the caller may make unreadable: its turn
+/// then counts a Redis error.
+const UNREADABLE_CHECKPOINT: &str = "deploy-unreadable";
+
+/// Starts a server with `config` and the exporter, sends traffic that touches every metric, and
+/// returns the `/metrics` body. The recorder is installed before the pipeline starts, as
+/// `rapport serve` does, so the metrics registered at start (cluster mode's) are exported.
+async fn scrape_after_traffic(config: Config) -> String {
+    rapport::telemetry::install().unwrap();
+    let server = Server::start_with(config).await;
+    server.pipeline.start_sinks().await;
     let addr = server.admin().await;
     let mut signals = server
         .client()
@@ -108,6 +119,11 @@ async fn scrape_after_traffic() -> String {
         error_code(&stream.say(customer("deploy-1", "3", "   ")).await),
         tonic::Code::InvalidArgument
     );
+    assessment(
+        &stream
+            .say(customer(UNREADABLE_CHECKPOINT, "1", "hello again"))
+            .await,
+    );
     // The subscriber got the signal, so its stream (and gauge) is open.
     let event = tokio::time::timeout(Duration::from_secs(10), signals.message()).await;
     assert!(
@@ -131,9 +147,24 @@ async fn scrape_after_traffic() -> String {
     body.to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_and_alerts_use_exactly_the_exported_metrics() {
-    let body = scrape_after_traffic().await;
+    let redis = Redis::start().await;
+    let audit = temp_dir("deploy-audit");
+    let mut config = Config::default();
+    config.cluster.redis_url = Some(redis.url());
+    config.cluster.load_timeout_ms = 2_000;
+    // A sink, so the replica joins the sinks' consumer group as in production.
+    config.signals.audit_file = Some(audit.join("audit.jsonl"));
+    let unreadable = config.cluster.checkpoint_key("acme", UNREADABLE_CHECKPOINT);
+    redis::cmd("SET")
+        .arg(unreadable)
+        .arg("not a checkpoint")
+        .query_async::<()>(&mut redis.connection().await)
+        .await
+        .unwrap();
+    let body = scrape_after_traffic(config).await;
+    std::fs::remove_dir_all(audit).ok();
     let exported: BTreeSet<String> = body
         .lines()
         .filter_map(|line| line.strip_prefix("# TYPE "))
@@ -141,6 +172,7 @@ async fn dashboard_and_alerts_use_exactly_the_exported_metrics() {
         .filter(|name| name.starts_with("rapport_"))
         .map(String::from)
         .collect();
+    use rapport::cluster::health as c;
     use rapport::telemetry as t;
     for family in [
         t::TURNS,
@@ -153,6 +185,16 @@ async fn dashboard_and_alerts_use_exactly_the_exported_metrics() {
         t::SIGNALS,
         t::ERRORS,
         t::TURN_SECONDS,
+        c::REDIS_UP,
+        c::REDIS_ERRORS,
+        c::SIGNALS_PENDING,
+        c::SIGNALS_DROPPED,
+        c::CHECKPOINT_BACKLOG,
+        c::CHECKPOINTS_DROPPED,
+        c::CHECKPOINTS_LOADED,
+        c::SINK_PENDING,
+        c::SINK_CLAIMED,
+        c::SINK_LOST,
     ] {
         assert!(
             exported.contains(family),

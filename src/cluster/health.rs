@@ -72,6 +72,20 @@ impl RedisHealth {
             "Unfinished signals trimmed from the stream before any replica's sinks took them"
         );
         gauge!(REDIS_UP).set(1.0);
+        // Present from the start: `increase()` in an alert sees the first drop, panels are not
+        // empty. Errors are labelled by operation and appear with the first one.
+        for name in [
+            SIGNALS_DROPPED,
+            CHECKPOINTS_DROPPED,
+            CHECKPOINTS_LOADED,
+            SINK_CLAIMED,
+            SINK_LOST,
+        ] {
+            counter!(name).increment(0);
+        }
+        for name in [SIGNALS_PENDING, CHECKPOINT_BACKLOG, SINK_PENDING] {
+            gauge!(name).increment(0.0);
+        }
         Self {
             up: AtomicBool::new(true),
         }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod redis_server;
+
 use std::sync::Arc;
 
 use rapport::auth::{Authenticator, Security};
