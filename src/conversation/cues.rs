@@ -88,12 +88,13 @@ pub fn intent_cue(intent: &str) -> Option<(CueKind, Option<Channel>)> {
 /// nicht mit Ihrem Vorgesetzten sprechen"): the English-only encoder reads the nouns, not the
 /// German or French "not".
 pub fn combine(text: &str, intents: &[IntentScore], intents_known: bool) -> Vec<Cue> {
-    let patterns = detect_cues(text);
+    let Scan {
+        cues: patterns,
+        person_declined,
+    } = scan(text);
     if intents.is_empty() {
         return patterns;
     }
-    let person_declined = !patterns.iter().any(|p| p.kind == CueKind::HumanRequest)
-        && languages::read_person_request(text) == Some(languages::PersonRequest::Declined);
     let mut cues: Vec<Cue> = intents
         .iter()
         .filter(|intent| intent.detected)
@@ -210,6 +211,18 @@ static ANY_KEYWORD: LazyLock<RegexSet> = LazyLock::new(|| {
 /// Finds the cues in one utterance. `text` should already be redacted: matched phrases are
 /// returned as they appear.
 pub fn detect_cues(text: &str) -> Vec<Cue> {
+    scan(text).cues
+}
+
+/// What the patterns read in one utterance.
+struct Scan {
+    cues: Vec<Cue>,
+    /// Request phrasings for a person in the other languages, every one cancelled, and no
+    /// request at all (see [`languages::PersonRequest::Declined`]).
+    person_declined: bool,
+}
+
+fn scan(text: &str) -> Scan {
     let hits = ANY_KEYWORD.matches(text);
     let mut cues = Vec::new();
     let cue = |kind, text: &str, channel| Cue {
@@ -222,8 +235,9 @@ pub fn detect_cues(text: &str) -> Vec<Cue> {
     let english = (hits.matched(0) && !NEGATED_HUMAN.is_match(text))
         .then(|| HUMAN_REQUEST.iter().find_map(|re| re.find(text)))
         .flatten()
-        .map(|found| found.as_str());
-    if let Some(found) = english.or_else(|| languages::find_person_request(text)) {
+        .map(|found| languages::PersonRequest::Asked(found.as_str()));
+    let person = english.or_else(|| languages::read_person_request(text));
+    if let Some(languages::PersonRequest::Asked(found)) = person {
         cues.push(cue(CueKind::HumanRequest, found, None));
     }
     if hits.matched(1) {
@@ -246,7 +260,10 @@ pub fn detect_cues(text: &str) -> Vec<Cue> {
             cues.push(cue(CueKind::Complaint, found.as_str(), None));
         }
     }
-    cues
+    Scan {
+        cues,
+        person_declined: person == Some(languages::PersonRequest::Declined),
+    }
 }
 
 #[cfg(test)]

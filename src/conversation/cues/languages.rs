@@ -154,14 +154,6 @@ static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| Phrasings {
     negation: negation(r"non|mai|senza", None),
 });
 
-/// The first request for a person in `text` that no negation cancels, in any of the languages.
-pub fn find_person_request(text: &str) -> Option<&str> {
-    match read_person_request(text)? {
-        PersonRequest::Asked(phrase) => Some(phrase),
-        PersonRequest::Declined => None,
-    }
-}
-
 /// What the phrasings of these languages say about a person in one text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonRequest<'a> {
@@ -221,6 +213,14 @@ fn clause_before(text: &str, at: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first request for a person in `text` that no negation cancels.
+    fn find_person_request(text: &str) -> Option<&str> {
+        match read_person_request(text)? {
+            PersonRequest::Asked(phrase) => Some(phrase),
+            PersonRequest::Declined => None,
+        }
+    }
 
     #[test]
     fn finds_common_phrasings_in_each_language() {
