@@ -6,19 +6,10 @@
 mod common;
 
 use std::fs::OpenOptions;
-use std::path::PathBuf;
 use std::time::Duration;
 
-use common::{Server, assessment, customer, http_get};
+use common::{Server, assessment, customer, http_get, scratch};
 use rapport::config::Config;
-
-/// A fresh, empty directory under the system temp dir.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rapport-audit-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const ASK_FOR_A_PERSON: &str =
     "I want to talk to a human agent right now, my email is jane@example.com";

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::redis_server::{DEADLINE, Process, Redis, eventually, free_port, temp_dir};
-use common::{bot, customer};
+use common::redis_server::{DEADLINE, Process, Redis, eventually, free_port};
+use common::{bot, customer, scratch};
 use rapport::proto::{self, rapport_client::RapportClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -46,7 +46,7 @@ impl Replica {
 
     /// Like [`Self::start_with`], with `cluster` (more `[cluster]` keys) in its config too.
     async fn start_configured(name: &str, redis: &Redis, cluster: &str, extra: &str) -> Self {
-        let dir = temp_dir(name);
+        let dir = scratch(&format!("cluster-{name}"));
         let (port, metrics_port) = (free_port(), free_port());
         let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu");
         let config = format!(

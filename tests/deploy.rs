@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::redis_server::{Redis, temp_dir};
-use common::{Server, assessment, customer, error_code};
+use common::redis_server::Redis;
+use common::{Server, assessment, customer, error_code, scratch};
 use rapport::config::Config;
 use rapport::proto;
 use regex::Regex;
@@ -150,7 +150,7 @@ async fn scrape_after_traffic(config: Config) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_and_alerts_use_exactly_the_exported_metrics() {
     let redis = Redis::start().await;
-    let audit = temp_dir("deploy-audit");
+    let audit = scratch("cluster-deploy-audit");
     let mut config = Config::default();
     config.cluster.redis_url = Some(redis.url());
     config.cluster.load_timeout_ms = 2_000;

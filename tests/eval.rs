@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use common::Server;
+use common::{Server, rapport_ok, scratch};
 use indicatif::ProgressBar;
 use rapport::config::Config;
 use rapport::eval::report::{ALL, DialogueOutcome};
@@ -27,14 +27,6 @@ fn pipeline() -> Arc<Pipeline> {
     let config = Config::default();
     let nlu = Nlu::load(&config.nlu).expect("the model in models/ loads");
     Arc::new(Pipeline::new(Arc::new(nlu), &config).unwrap())
-}
-
-/// A fresh, empty directory under the system temp dir.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rapport-eval-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn outcome<'a>(report: &'a Report, id: &str) -> &'a DialogueOutcome {
@@ -217,21 +209,18 @@ async fn target_mode_against_a_real_server_makes_the_same_decisions_as_in_proces
 #[test]
 fn the_command_prints_the_tables_and_writes_every_output() {
     let dir = scratch("command");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["eval", FIXTURE, "--limit", "3", "--json"])
-        .arg(dir.join("report.json"))
-        .arg("--plot")
-        .arg(dir.join("plots"))
-        .arg("--features")
-        .arg(dir.join("features.csv"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = rapport_ok([
+        "eval".as_ref(),
+        FIXTURE.as_ref(),
+        "--limit".as_ref(),
+        "3".as_ref(),
+        "--json".as_ref(),
+        dir.join("report.json").as_os_str(),
+        "--plot".as_ref(),
+        dir.join("plots").as_os_str(),
+        "--features".as_ref(),
+        dir.join("features.csv").as_os_str(),
+    ]);
     // --limit applies per file: the first three dialogues of the fixture.
     assert!(
         stdout.contains("== shop: 3 dialogues, 10 customer turns"),

@@ -1,22 +1,12 @@
 //! `rapport eval-intents` end to end on the real model: the command reads the fixture's
 //! labelled examples through the `Assess` path and prints one table per language.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{rapport_ok, rapport_refused, scratch};
 use rapport::eval::intents::INTENTS;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/intents.jsonl");
-
-/// A fresh, empty directory under the system temp dir.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "rapport-eval-intents-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// The cells of the markdown row of `intent` in the table of `language`.
 fn row<'a>(stdout: &'a str, language: &str, intent: &str) -> Vec<&'a str> {
@@ -34,17 +24,13 @@ fn row<'a>(stdout: &'a str, language: &str, intent: &str) -> Vec<&'a str> {
 #[test]
 fn the_command_prints_a_table_per_language_and_writes_the_json() {
     let dir = scratch("tables");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["eval-intents", FIXTURE, "--json"])
-        .arg(dir.join("intents.json"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let json = dir.join("intents.json");
+    let stdout = rapport_ok([
+        "eval-intents".as_ref(),
+        FIXTURE.as_ref(),
+        "--json".as_ref(),
+        json.as_os_str(),
+    ]);
 
     // Sorted languages, then all; every table has the header and one row per intent.
     let headings: Vec<&str> = stdout
@@ -94,7 +80,7 @@ fn the_command_prints_a_table_per_language_and_writes_the_json() {
     }
 
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("intents.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(json["examples"], 10);
     assert_eq!(json["rows"].as_array().unwrap().len(), 6 * INTENTS.len());
     let outcomes = json["outcomes"].as_array().unwrap();
@@ -121,12 +107,7 @@ fn an_unknown_intent_is_refused() {
         "{\"language\": \"en\", \"text\": \"hi\", \"intents\": [\"refund\"]}\n",
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("eval-intents")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown intent \"refund\""));
+    let stderr = rapport_refused(["eval-intents".as_ref(), file.as_os_str()]);
+    assert!(stderr.contains("unknown intent \"refund\""));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -233,11 +233,57 @@ pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, String
 
 /// Runs `rapport serve --config path`, which must refuse to start; its stderr.
 pub fn serve_refused(path: &std::path::Path) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--config"])
-        .arg(path)
-        .output()
-        .unwrap();
+    rapport_refused([
+        std::ffi::OsStr::new("serve"),
+        "--config".as_ref(),
+        path.as_os_str(),
+    ])
+}
+
+/// Runs the `rapport` binary with `args`, which must succeed; its stdout.
+pub fn rapport_ok<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = rapport_command(args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs the `rapport` binary with `args`, which must fail; its stderr.
+pub fn rapport_refused<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = rapport_command(args);
     assert!(!output.status.success());
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn rapport_command<I, S>(args: I) -> std::process::Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A fresh, empty directory `rapport-<name>-…` under the tests' temporary directory.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "rapport-{name}-{}-{}",
+        std::process::id(),
+        redis_server::free_port()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

@@ -2,7 +2,7 @@
 //! tests of cluster mode, and the helpers it needs: free ports, per-test directories, polling
 //! until a condition holds, child processes killed when dropped.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,17 +16,6 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// A fresh directory `cluster-<name>-…` under the tests' temporary directory.
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "cluster-{name}-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Polls `condition` until it holds or the deadline passes.
@@ -70,7 +59,7 @@ impl Redis {
     pub async fn start() -> Self {
         let mut redis = Self {
             port: free_port(),
-            dir: temp_dir("redis"),
+            dir: super::scratch("cluster-redis"),
             process: None,
         };
         redis.restart().await;
