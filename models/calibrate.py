@@ -7,9 +7,12 @@ Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eva
   MELD and TweetEval dev, so no single domain decides;
 - the frustration score: the frustration head, the noisy-or of the five frustration emotions, or
   a blend (best mean ROC-AUC over GoEmotions and MELD dev);
-- a threshold per emotion (GoEmotions), for frustration (GoEmotions), for dissatisfaction
-  (dialogues) and per intent (paraphrase dev) at the lower of its best-F1 threshold and the lowest one that keeps
-  look-alike false positives at zero on dev (metrics.tune_recall_thresholds).
+- a threshold per emotion (GoEmotions), for frustration (GoEmotions) and for dissatisfaction
+  (dialogues) at its best dev F1;
+- a threshold per intent on phrasings the network never saw (phrasings.py calibration, written
+  apart from the training phrasings): the lowest one that fires on at most 3% of their
+  look-alikes and on at most 0.3% of the dev dialogues' satisfied turns
+  (metrics.tune_look_alike_thresholds).
 """
 
 import argparse
@@ -38,6 +41,7 @@ def dev_sets(root: Path) -> dict:
         "tweets": data.tweeteval_sentiment(root, "dev"),
         "dialogues": data.dialogues(root, "dev"),
         "intents": data.intent_examples("dev"),
+        "intent_calibration": data.intent_examples("calibration"),
     }
 
 
@@ -58,6 +62,18 @@ def predict(network, tokenizer, examples, with_context=True) -> dict:
 def blend(head, emotions, mix):
     noisy_or = 1 - np.prod(1 - emotions[:, sorted(data.FRUSTRATION_IDS)], axis=1)
     return mix * head + (1 - mix) * noisy_or
+
+
+def intent_rates(probs, labels, thresholds) -> dict:
+    """Recall per intent and false rate on the look-alikes, at the chosen thresholds."""
+    fired = probs >= np.asarray(thresholds)[None, :]
+    none = labels.sum(1) == 0
+    rates = {}
+    for k, name in enumerate(INTENTS):
+        positive = labels[:, k] > 0.5
+        rates[f"intent_recall calibration {name}"] = float(fired[positive, k].mean()) if positive.any() else None
+        rates[f"intent_false_rate calibration {name}"] = float(fired[none, k].mean()) if none.any() else None
+    return rates
 
 
 def calibrate(network, tokenizer, dev: dict):
@@ -86,6 +102,8 @@ def calibrate(network, tokenizer, dev: dict):
     thresholds = metrics.tune_thresholds(out["goemotions"]["emotions"], emotion_labels)
     dissatisfied = label("dialogues", "dissatisfaction")
     intent_labels = np.array([e.intents for e in dev["intents"]])
+    calibration_labels = np.array([e.intents for e in dev["intent_calibration"]])
+    asks_nothing = np.array([d == 0 and not data.names_intent_word(e.text) for e, d in zip(dev["dialogues"], dissatisfied)])
     calibration = {
         "thresholds": thresholds,
         "frustration_threshold": metrics.tune_thresholds(
@@ -94,7 +112,9 @@ def calibrate(network, tokenizer, dev: dict):
         "sentiment_offsets": [0.0, float(neutral), float(positive)],
         "frustration_mix": mix,
         "dissatisfaction_threshold": metrics.tune_thresholds(out["dialogues"]["dissatisfaction"][:, None], dissatisfied[:, None])[0],
-        "intent_thresholds": metrics.tune_recall_thresholds(out["intents"]["intents"], intent_labels),
+        "intent_thresholds": metrics.tune_look_alike_thresholds(
+            out["intent_calibration"]["intents"], calibration_labels, out["dialogues"]["intents"][asks_nothing]
+        ),
     }
     no_context = predict(network, tokenizer, dev["dialogues"], with_context=False)
     report = {
@@ -110,6 +130,7 @@ def calibrate(network, tokenizer, dev: dict):
             )
             for k, name in enumerate(INTENTS)
         },
+        **intent_rates(out["intent_calibration"]["intents"], calibration_labels, calibration["intent_thresholds"]),
     }
     return calibration, report
 

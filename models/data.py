@@ -170,6 +170,11 @@ _INTENT_WORDS = re.compile(
 )
 
 
+def names_intent_word(text: str) -> bool:
+    """Whether a dialogue turn names a person or channel word (it may be a genuine request)."""
+    return bool(_INTENT_WORDS.search(text))
+
+
 def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz"), intent_negative_share: float = 0.0) -> list:
     """User turns of the labelled chatbot dialogues, with the bot's previous turn as context;
     dissatisfaction = the turn's majority satisfaction rating ≤ 2. Split by dialogue. With

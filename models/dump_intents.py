@@ -26,8 +26,8 @@ def rows(split: str) -> list:
 
 
 def main(argv: list) -> int:
-    if len(argv) != 3 or argv[1] not in ("train", "dev", "test"):
-        print("usage: dump_intents.py train|dev|test OUT.jsonl", file=sys.stderr)
+    if len(argv) != 3 or argv[1] not in intents.SPLITS:
+        print(f"usage: dump_intents.py {'|'.join(intents.SPLITS)} OUT.jsonl", file=sys.stderr)
         return 2
     lines = rows(argv[1])
     with open(argv[2], "w", encoding="utf-8") as out:

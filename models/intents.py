@@ -28,12 +28,15 @@ import re
 import unicodedata
 from collections import Counter
 
+import phrasings
+
 INTENTS = ("person", "voice", "sms", "email", "video", "messaging", "connection_trouble", "complaint")
 _CODES = {
     "person": "person", "voice": "voice", "sms": "sms", "email": "email", "video": "video",
     "msg": "messaging", "conn": "connection_trouble", "compl": "complaint",
 }
 _LANGUAGES = ("en", "es", "de", "fr", "pt")
+SPLITS = ("train", "dev", "test", "calibration")
 DEV_FRACTION = 0.15
 NOISE_RATE = 0.2  # share of train-family texts that also get a noisy copy
 
@@ -1641,10 +1644,13 @@ def _build(seed: int) -> dict:
     conflicts = []
     test = _dedupe([row for lang in _LANGUAGES for row in _expand("test", lang, rng)], conflicts)
     test_keys = {_key(text) for _, text, _ in test}
-    splits = {"train": [], "dev": [], "test": test}
+    calibration = _dedupe([r for lang in _LANGUAGES for r in phrasings.read("calibration", lang, _CODES)], conflicts)
+    calibration = [r for r in calibration if _key(r[1]) not in test_keys]
+    held_out = test_keys | {_key(text) for _, text, _ in calibration}
+    splits = {"train": [], "dev": [], "test": test, "calibration": calibration}
     for lang in _LANGUAGES:
         rows = _dedupe(_expand("train", lang, rng), conflicts)
-        rows = [r for r in rows if _key(r[1]) not in test_keys]
+        rows = [r for r in rows if _key(r[1]) not in held_out]
         by_labels = {}
         for row in rows:  # stratified by label set, so dev mirrors train
             by_labels.setdefault(tuple(sorted(row[2])), []).append(row)
@@ -1653,15 +1659,21 @@ def _build(seed: int) -> dict:
             n_dev = round(len(group) * DEV_FRACTION)
             splits["dev"] += group[:n_dev]
             splits["train"] += group[n_dev:]
-    for name in ("train", "dev", "test"):
+        written = _dedupe(phrasings.read("train", lang, _CODES), conflicts)
+        written = [r for r in written if _key(r[1]) not in held_out]
+        noisy = [(l, _noisy(t, l, rng), labels) for l, t, labels in written]  # weighs the writer's variety up
+        known = {text for _, text, _ in splits["train"] + splits["dev"]}
+        splits["train"] += [r for r in _dedupe(written + noisy, conflicts) if r[1] not in known]
+    for name in ("train", "dev", "test", "calibration"):
         rng.shuffle(splits[name])
     splits["conflicts"] = conflicts
     return splits
 
 
 def examples(split: str, seed: int = 13) -> list:
-    """[(language, text, targets)] of "train", "dev" or "test"; targets aligned with INTENTS."""
-    if split not in ("train", "dev", "test"):
+    """[(language, text, targets)] of "train", "dev", "test" or "calibration" (phrasings.py);
+    targets aligned with INTENTS."""
+    if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}")
     return [(lang, text, _targets(labels)) for lang, text, labels in _build(seed)[split]]
 
@@ -1672,7 +1684,7 @@ def examples(split: str, seed: int = 13) -> list:
 
 
 def _report(seed: int = 13) -> bool:
-    data = {split: examples(split, seed) for split in ("train", "dev", "test")}
+    data = {split: examples(split, seed) for split in SPLITS}
     short = ("person", "voice", "sms", "email", "video", "msg", "conn", "compl")
     ok = True
     for split, rows in data.items():
@@ -1696,7 +1708,7 @@ def _report(seed: int = 13) -> bool:
             if split == "test" and min(pos) < 30:
                 print(f"   ! test/{lang}: an intent has < 30 positives")
                 ok = False
-        neg_share = sum(1 for _, _, t in rows if not any(t)) / len(rows)
+        neg_share = sum(1 for _, _, t in rows if not any(t)) / max(1, len(rows))
         print(f"   negatives: {neg_share:.0%}")
 
     for split, rows in data.items():
@@ -1704,11 +1716,12 @@ def _report(seed: int = 13) -> bool:
         if len(texts) != len(set(texts)):
             print(f"! duplicates inside {split}")
             ok = False
-    test_keys = {_key(x) for _, x, _ in data["test"]}
-    leaks = [x for s in ("train", "dev") for _, x, _ in data[s] if _key(x) in test_keys]
-    exact = {x for _, x, _ in data["test"]} & {x for s in ("train", "dev") for _, x, _ in data[s]}
-    print(f"\ntest texts in train/dev: exact {len(exact)}, normalised {len(leaks)}")
-    ok &= not leaks and not exact
+    for held_out in ("test", "calibration"):
+        keys = {_key(x) for _, x, _ in data[held_out]}
+        leaks = [x for s in ("train", "dev") for _, x, _ in data[s] if _key(x) in keys]
+        exact = {x for _, x, _ in data[held_out]} & {x for s in ("train", "dev") for _, x, _ in data[s]}
+        print(f"\n{held_out} texts in train/dev: exact {len(exact)}, normalised {len(leaks)}")
+        ok &= not leaks and not exact
     conflicts = _build(seed)["conflicts"]
     print(f"same text with different labels: {len(conflicts)}")
     for c in conflicts[:10]:

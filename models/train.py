@@ -2,7 +2,7 @@
 
     python models/train.py                   # ~1 h on 2 CPU cores; writes models/rapport-nlu/
     python models/train.py --epochs 1        # quicker, weaker
-    python models/train.py --epochs 1 --init models/.work/network.pt --lr 4e-5   # warm start
+    python models/train.py --epochs 1 --init models/.work/network.pt --lr 4e-5 --sentiment-weight 2   # warm start
 
 Tasks: sentiment (GoEmotions, SST-2, TweetEval, MELD), 28 emotions (GoEmotions), frustration
 (GoEmotions frustration emotions, TweetEval anger, MELD anger/disgust), dissatisfaction (the
@@ -98,7 +98,7 @@ def loss_of(outputs, targets, weights):
     loss = torch.zeros(())
     sentiment = targets["sentiment"]
     if (sentiment >= 0).any():
-        loss = loss + nn.functional.cross_entropy(sentiment_logits, sentiment, ignore_index=-1)
+        loss = loss + weights["sentiment"] * nn.functional.cross_entropy(sentiment_logits, sentiment, ignore_index=-1)
     for name, logits in (
         ("emotions", emotion_logits),
         ("frustration", frustration_logits),
@@ -132,6 +132,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--head-lr", type=float, default=1e-3)
+    parser.add_argument("--sentiment-weight", type=float, default=1.0,
+                        help="raise it on a warm start over a larger intent set, so sentiment holds")
     parser.add_argument("--emotion-weight", type=float, default=4.0)
     parser.add_argument("--dissatisfaction-weight", type=float, default=2.0)
     parser.add_argument("--intent-weight", type=float, default=2.0)
@@ -150,6 +152,7 @@ def main():
     rng = random.Random(args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
     weights = {
+        "sentiment": args.sentiment_weight,
         "emotions": args.emotion_weight,
         "frustration": 1.0,
         "dissatisfaction": args.dissatisfaction_weight,
