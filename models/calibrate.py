@@ -12,7 +12,8 @@ Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eva
 - a threshold per intent on phrasings the network never saw (phrasings.py calibration, written
   apart from the training phrasings): the lowest one that fires on at most 3% of their
   look-alikes and on at most 0.3% of the dev dialogues' satisfied turns
-  (metrics.tune_look_alike_thresholds).
+  (metrics.tune_look_alike_thresholds). The shipped thresholds are chosen the same way on the
+  int8 graph (intent_thresholds.py, run by export.ship); these full-precision ones are reported.
 """
 
 import argparse

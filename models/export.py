@@ -18,6 +18,7 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from tokenizers import Tokenizer
 
 from data import CONTEXT_TOKENS, EMOTIONS, FRUSTRATION_EMOTIONS, SENTIMENTS, TEXT_TOKENS
+import intent_thresholds
 import static_quant
 from intents import INTENTS
 from network import HEAD_MODULES, OUTPUTS, Exportable
@@ -111,4 +112,5 @@ def ship(network, tokenizer, calibration: dict, out: Path, work: Path, version: 
     quantize_encoder(fp32, out / "model.onnx")
     static_quant.main(str(out / "model.onnx"))
     (out / "labels.json").write_text(json.dumps(labels_json(version, calibration), indent=2) + "\n")
+    print(f"intent thresholds on the int8 graph: {json.dumps(intent_thresholds.choose(out))}", flush=True)
     print(f"shipped {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", flush=True)
