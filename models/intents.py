@@ -17,6 +17,8 @@ Everything is generated from templates with {slots}. Two separately written fami
   (dev = a random held-out 15% of it, per language);
 - the TEST family is written apart, with other sentence frames and other words where possible,
   so "test" measures generalisation to new phrasings. It must never be used for training.
+Plus hand-written lines by other writers (phrasings.py): more "train", and "calibration", on
+which the intent thresholds are chosen (never trained on).
 Every language also has look-alike negatives (names, other senses of call/agent/text/line,
 negated requests, reported speech, ordinary assistant requests, dislikes not aimed at the service).
 Pure standard library; deterministic for a given seed.
