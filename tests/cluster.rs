@@ -45,8 +45,27 @@ impl Replica {
     }
 
     /// Like [`Self::start_with`], with `cluster` (more `[cluster]` keys) in its config too.
+    /// Ports come from [`free_port`], so another process may take one before the replica binds
+    /// it: a replica that exits on a taken address is started again on fresh ports; one that
+    /// exits for any other reason fails the test with its log.
     async fn start_configured(name: &str, redis: &Redis, cluster: &str, extra: &str) -> Self {
         let dir = scratch(&format!("cluster-{name}"));
+        for _ in 0..3 {
+            if let Some(replica) = Self::try_start(name, &dir, redis, cluster, extra).await {
+                return replica;
+            }
+        }
+        panic!("replica {name}: every port it was given was taken");
+    }
+
+    /// One start on fresh ports: `None` when the replica exited because an address was taken.
+    async fn try_start(
+        name: &str,
+        dir: &Path,
+        redis: &Redis,
+        cluster: &str,
+        extra: &str,
+    ) -> Option<Self> {
         let (port, metrics_port) = (free_port(), free_port());
         let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu");
         let config = format!(
@@ -60,7 +79,8 @@ impl Replica {
         );
         let path = dir.join("rapport.toml");
         std::fs::write(&path, config).unwrap();
-        let log = std::fs::File::create(dir.join("rapport.log")).unwrap();
+        let log_path = dir.join("rapport.log");
+        let log = std::fs::File::create(&log_path).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
             .arg("serve")
             .arg("--config")
@@ -70,19 +90,29 @@ impl Replica {
             .stderr(log)
             .spawn()
             .unwrap();
-        let replica = Self {
+        let mut replica = Self {
             url: format!("http://127.0.0.1:{port}"),
             metrics: format!("127.0.0.1:{metrics_port}"),
-            dir,
+            dir: dir.to_path_buf(),
             process: Process(child),
         };
-        let url = replica.url.clone();
-        eventually(&format!("replica {name} to serve"), || {
-            let url = url.clone();
-            async move { RapportClient::connect(url).await.is_ok() }
-        })
-        .await;
-        replica
+        let start = Instant::now();
+        while RapportClient::connect(replica.url.clone()).await.is_err() {
+            if let Some(status) = replica.process.0.try_wait().unwrap() {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                if log.contains("in use") {
+                    return None;
+                }
+                panic!("replica {name} exited ({status}) before serving:\n{log}");
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for replica {name} to serve:\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Some(replica)
     }
 
     async fn client(&self) -> RapportClient<Channel> {
