@@ -67,13 +67,11 @@ def blend(head, emotions, mix):
 
 def intent_rates(probs, labels, thresholds) -> dict:
     """Recall per intent and false rate on the look-alikes, at the chosen thresholds."""
-    fired = probs >= np.asarray(thresholds)[None, :]
-    none = labels.sum(1) == 0
+    recall, false_rate = metrics.recall_and_false_rate(probs, labels, thresholds)
     rates = {}
     for k, name in enumerate(INTENTS):
-        positive = labels[:, k] > 0.5
-        rates[f"intent_recall calibration {name}"] = float(fired[positive, k].mean()) if positive.any() else None
-        rates[f"intent_false_rate calibration {name}"] = float(fired[none, k].mean()) if none.any() else None
+        rates[f"intent_recall calibration {name}"] = recall[k]
+        rates[f"intent_false_rate calibration {name}"] = false_rate[k]
     return rates
 
 
@@ -104,7 +102,7 @@ def calibrate(network, tokenizer, dev: dict):
     dissatisfied = label("dialogues", "dissatisfaction")
     intent_labels = np.array([e.intents for e in dev["intents"]])
     calibration_labels = np.array([e.intents for e in dev["intent_calibration"]])
-    asks_nothing = np.array([d == 0 and not data.names_intent_word(e.text) for e, d in zip(dev["dialogues"], dissatisfied)])
+    asks_nothing = data.asks_for_nothing(dev["dialogues"])
     calibration = {
         "thresholds": thresholds,
         "frustration_threshold": metrics.tune_thresholds(

@@ -170,9 +170,10 @@ _INTENT_WORDS = re.compile(
 )
 
 
-def names_intent_word(text: str) -> bool:
-    """Whether a dialogue turn names a person or channel word (it may be a genuine request)."""
-    return bool(_INTENT_WORDS.search(text))
+def asks_for_nothing(examples: list) -> np.ndarray:
+    """Mask of the dialogue turns that are satisfied and name no person or channel word: real
+    look-alikes for the intents (a turn naming one may be a genuine request)."""
+    return np.array([e.dissatisfaction == 0 and not _INTENT_WORDS.search(e.text) for e in examples], bool)
 
 
 def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz"), intent_negative_share: float = 0.0) -> list:

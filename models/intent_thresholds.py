@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from tokenizers import Tokenizer
 
 import data
 import metrics
+from evaluate import run, session_for
 from intents import INTENTS
 
 HERE = Path(__file__).resolve().parent
@@ -28,20 +28,12 @@ HERE = Path(__file__).resolve().parent
 
 def choose(folder: Path, root: Path = HERE.parent.parent / "shared/data") -> dict:
     """Writes the chosen thresholds into folder/labels.json; returns them with the calibration recall."""
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
-    session = ort.InferenceSession(str(folder / "model.onnx"), options)
+    session = session_for(folder / "model.onnx")
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-
-    def score(input_ids, mask, types):
-        return session.run(list(data.OUTPUTS), {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": types})
-
     phrasings = data.intent_examples("calibration")
-    dialogues = [
-        e for e in data.dialogues(root, "dev") if e.dissatisfaction == 0 and not data.names_intent_word(e.text)
-    ]
-    probs = data.score_by_length(tokenizer, phrasings, score)["intents"]
-    real = data.score_by_length(tokenizer, dialogues, score)["intents"]
+    dialogues = data.dialogues(root, "dev")
+    probs = run(session, tokenizer, phrasings)["intents"]
+    real = run(session, tokenizer, dialogues)["intents"][data.asks_for_nothing(dialogues)]
     labels = np.array([e.intents for e in phrasings])
     thresholds = metrics.tune_look_alike_thresholds(probs, labels, real)
 
@@ -50,13 +42,12 @@ def choose(folder: Path, root: Path = HERE.parent.parent / "shared/data") -> dic
     spec["intents"]["thresholds"] = thresholds
     spec_path.write_text(json.dumps(spec, indent=2) + "\n")
 
-    fired = probs >= np.asarray(thresholds)[None, :]
-    none = labels.sum(1) == 0
+    recall, false_rate = metrics.recall_and_false_rate(probs, labels, thresholds)
     return {
         name: {
             "threshold": thresholds[k],
-            "calibration recall": round(float(fired[labels[:, k] > 0.5, k].mean()), 3),
-            "calibration false rate": round(float(fired[none, k].mean()), 3),
+            "calibration recall": round(recall[k], 3),
+            "calibration false rate": round(false_rate[k], 3),
             "dev satisfied turns fired": round(float((real[:, k] >= thresholds[k]).mean()), 4),
         }
         for k, name in enumerate(INTENTS)

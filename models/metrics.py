@@ -37,6 +37,16 @@ def tune_look_alike_thresholds(
     return chosen
 
 
+def recall_and_false_rate(probs: np.ndarray, labels: np.ndarray, thresholds) -> tuple:
+    """Per column at its threshold: (recall on the rows labelled with it, false rate on the rows
+    with no label at all, the look-alikes); None where a column has no such rows."""
+    fired = probs >= np.asarray(thresholds)[None, :]
+    none = labels.sum(1) == 0
+    share = lambda rows, k: float(fired[rows, k].mean()) if rows.any() else None  # noqa: E731
+    columns = range(labels.shape[1])
+    return [share(labels[:, k] > 0.5, k) for k in columns], [share(none, k) for k in columns]
+
+
 def emotion_macro_f1(probs: np.ndarray, labels: np.ndarray, thresholds) -> float:
     predicted = probs >= np.asarray(thresholds)[None, :]
     return float(f1_score(labels, predicted, average="macro", zero_division=0))
