@@ -59,7 +59,8 @@ def export_fp32(network, calibration: dict, path: Path):
 
 # The attention output projections stay fp32: int8 there cost most of the intents' int8 loss
 # (person recall at 3% false on the calibration phrasings: fp32 0.883, all int8 0.836, these six
-# fp32 0.871; the FFN outputs too 0.875 but +0.9 ms) for about +0.1 ms per utterance.
+# fp32 0.871; the FFN outputs too 0.875 but +0.9 ms) for about +0.2 ms per utterance and 5% of
+# batched throughput (benches/onnx_pair.py).
 FULL_PRECISION = ("attention/output/dense/MatMul",)
 
 
