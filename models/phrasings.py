@@ -1,11 +1,12 @@
 """Intent phrasings written by hand, outside the templates of intents.py.
 
-    models/intent_phrasings/train/<lang>.txt         more training phrasings, one writer per language
+    models/intent_phrasings/train/<lang>[.N].txt     more training phrasings, one writer per file
     models/intent_phrasings/calibration/<lang>.txt   the intent thresholds are chosen on these
 
-Each language's calibration file was written by a different writer than its training file, and
-neither writer saw the templates of intents.py, so a threshold chosen on calibration meets
-phrasings the network was not trained on, as the service's customers' are. One example per line:
+Each language's calibration file was written by a different writer than its training files
+(`fr.txt`, then `fr.2.txt` from a later round), and no writer saw the templates of intents.py,
+so a threshold chosen on calibration meets phrasings the network was not trained on, as the
+service's customers' are. One example per line:
 `codes | text`, codes from intents._CODES (`msg`, `conn`, `compl` ...) or `-` for a look-alike;
 `#` starts a comment.
 """
@@ -17,12 +18,15 @@ PARTS = ("train", "calibration")
 
 
 def read(part: str, lang: str, codes: dict) -> list:
-    """[(language, text, labels)] of one file; labels are INTENTS names. Missing file: []."""
+    """[(language, text, labels)] of a language's files in `part`, in round order; labels are
+    INTENTS names. No file: []."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}")
-    path = HERE / part / f"{lang}.txt"
-    if not path.exists():
-        return []
+    paths = sorted((HERE / part).glob(f"{lang}.txt")) + sorted((HERE / part).glob(f"{lang}.*.txt"))
+    return [row for path in paths for row in _read_file(path, lang, codes)]
+
+
+def _read_file(path: Path, lang: str, codes: dict) -> list:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
