@@ -376,13 +376,8 @@ async fn sighup_reloads_the_tokens_of_a_running_server() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auth-sighup");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("rapport.toml");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server_toml =
-        format!("[server]\nlisten = \"127.0.0.1:{port}\"\nmetrics_listen = \"127.0.0.1:0\"\n");
+    // Port 0: the server binds a free port itself and logs it (no probe-then-bind race).
+    let server_toml = "[server]\nlisten = \"127.0.0.1:0\"\nmetrics_listen = \"127.0.0.1:0\"\n";
     let write = |tokens: String| std::fs::write(&path, format!("{server_toml}{tokens}")).unwrap();
     write(token(
         ACME_BOT,
@@ -418,12 +413,16 @@ async fn sighup_reloads_the_tokens_of_a_running_server() {
             .recv_timeout(Duration::from_secs(120))
             .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
         if line.contains(needle) {
-            break;
+            break line;
         }
     };
-    wait_for("serving rapport.v1.Rapport");
+    let serving = wait_for("serving rapport.v1.Rapport");
+    let addr = serving
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("addr="))
+        .unwrap_or_else(|| panic!("no addr= in {serving:?}"));
 
-    let url = format!("http://127.0.0.1:{port}");
+    let url = format!("http://{addr}");
     let mut client = proto::rapport_client::RapportClient::connect(url)
         .await
         .unwrap();

@@ -31,7 +31,9 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
     let listener = TcpListener::bind(config.server.listen)
         .await
         .map_err(|e| format!("{}: {e}", config.server.listen))?;
-    tracing::info!(addr = %config.server.listen, model = %pipeline.model_version(), "serving rapport.v1.Rapport");
+    // The bound address, so `listen = "127.0.0.1:0"` reports the port the kernel chose.
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, model = %pipeline.model_version(), "serving rapport.v1.Rapport");
 
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
@@ -45,6 +47,7 @@ pub async fn run(config: Config, path: Option<PathBuf>) -> Result<(), String> {
         let admin = TcpListener::bind(addr)
             .await
             .map_err(|e| format!("{addr}: {e}"))?;
+        let addr = admin.local_addr().map_err(|e| e.to_string())?;
         tracing::info!(%addr, "admin: /metrics, /supervisor");
         let state = AdminState::new(metrics, pipeline.clone(), shutdown.clone())
             .with_auth(security.auth.clone());

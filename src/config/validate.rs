@@ -56,8 +56,9 @@ impl Config {
             "must be at most 3600000 (one hour)",
             server.drain_timeout_ms,
         );
+        // Port 0 on both is fine: the kernel gives each its own free port.
         p.check(
-            server.metrics_listen != Some(server.listen),
+            server.listen.port() == 0 || server.metrics_listen != Some(server.listen),
             "server.metrics_listen",
             "must differ from server.listen",
             server.listen,
@@ -187,6 +188,14 @@ mod tests {
     #[test]
     fn the_defaults_are_valid() {
         Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn port_zero_on_both_listeners_is_valid() {
+        let config: Config =
+            toml::from_str("[server]\nlisten = \"127.0.0.1:0\"\nmetrics_listen = \"127.0.0.1:0\"")
+                .unwrap();
+        config.validate().unwrap();
     }
 
     #[test]
