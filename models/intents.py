@@ -17,8 +17,9 @@ Everything is generated from templates with {slots}. Two separately written fami
   (dev = a random held-out 15% of it, per language);
 - the TEST family is written apart, with other sentence frames and other words where possible,
   so "test" measures generalisation to new phrasings. It must never be used for training.
-Plus hand-written lines by other writers (phrasings.py): more "train", and "calibration", on
-which the intent thresholds are chosen (never trained on).
+Plus hand-written lines by other writers (phrasings.py): more "train"; "calibration", on
+which the intent thresholds are chosen (never trained on); and "check", by yet other writers,
+neither trained nor tuned on: how phrasings from a new writer fare.
 Every language also has look-alike negatives (names, other senses of call/agent/text/line,
 negated requests, reported speech, ordinary assistant requests, dislikes not aimed at the service).
 Pure standard library; deterministic for a given seed.
@@ -38,7 +39,7 @@ _CODES = {
     "msg": "messaging", "conn": "connection_trouble", "compl": "complaint",
 }
 _LANGUAGES = ("en", "es", "de", "fr", "pt")
-SPLITS = ("train", "dev", "test", "calibration")
+SPLITS = ("train", "dev", "test", "calibration", "check")
 DEV_FRACTION = 0.15
 NOISE_RATE = 0.2  # share of train-family texts that also get a noisy copy
 
@@ -1666,14 +1667,18 @@ def _build(seed: int) -> dict:
         noisy = [(l, _noisy(t, l, rng), labels) for l, t, labels in written]  # weighs the writer's variety up
         known = {text for _, text, _ in splits["train"] + splits["dev"]}
         splits["train"] += [r for r in _dedupe(written + noisy, conflicts) if r[1] not in known]
-    for name in ("train", "dev", "test", "calibration"):
+    # Texts any other split holds are dropped from check, so check stays unseen by every model.
+    seen = held_out | {_key(text) for name in ("train", "dev") for _, text, _ in splits[name]}
+    check = _dedupe([r for lang in _LANGUAGES for r in phrasings.read("check", lang, _CODES)], conflicts)
+    splits["check"] = [r for r in check if _key(r[1]) not in seen]
+    for name in SPLITS:
         rng.shuffle(splits[name])
     splits["conflicts"] = conflicts
     return splits
 
 
 def examples(split: str, seed: int = 13) -> list:
-    """[(language, text, targets)] of "train", "dev", "test" or "calibration" (phrasings.py);
+    """[(language, text, targets)] of "train", "dev", "test", "calibration" or "check" (phrasings.py);
     targets aligned with INTENTS."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}")
@@ -1698,7 +1703,7 @@ def _report(seed: int = 13) -> bool:
             neg = sum(1 for t in mine if not any(t))
             multi = sum(1 for t in mine if sum(t) > 1)
             print(f"{lang:5}{len(mine):>7}" + "".join(f"{p:>8}" for p in pos) + f"{neg:>7}{multi:>7}")
-            if neg < len(mine) - neg:
+            if split != "check" and neg < len(mine) - neg:  # check is kept as its writers wrote it
                 print(f"   ! {split}/{lang}: fewer negatives ({neg}) than positives ({len(mine) - neg})")
                 ok = False
             if split == "train" and lang == "en" and min(pos) < 300:
@@ -1718,7 +1723,7 @@ def _report(seed: int = 13) -> bool:
         if len(texts) != len(set(texts)):
             print(f"! duplicates inside {split}")
             ok = False
-    for held_out in ("test", "calibration"):
+    for held_out in ("test", "calibration", "check"):
         keys = {_key(x) for _, x, _ in data[held_out]}
         leaks = [x for s in ("train", "dev") for _, x, _ in data[s] if _key(x) in keys]
         exact = {x for _, x, _ in data[held_out]} & {x for s in ("train", "dev") for _, x, _ in data[s]}
