@@ -7,6 +7,7 @@ mod common;
 
 use std::process::Command;
 
+use common::serve_process::ServeProcess;
 use common::{Server, bearer, customer, error_code};
 use rapport::auth::{auth_section, hash_token, to_hex};
 use rapport::config::Config;
@@ -369,10 +370,6 @@ fn serve_refuses_a_public_address_without_auth() {
 /// `rapport serve` as a process: SIGHUP re-reads `[auth]` from its config file.
 #[tokio::test]
 async fn sighup_reloads_the_tokens_of_a_running_server() {
-    use std::io::{BufRead, BufReader};
-    use std::sync::mpsc;
-    use std::time::Duration;
-
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auth-sighup");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("rapport.toml");
@@ -386,41 +383,8 @@ async fn sighup_reloads_the_tokens_of_a_running_server() {
         r#"["converse"]"#,
     ));
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--config"])
-        .arg(&path)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    struct Kill(u32);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = Command::new("kill").arg(self.0.to_string()).status();
-        }
-    }
-    let _kill = Kill(child.id());
-    let (lines, log) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let wait_for = |needle: &str| loop {
-        let line = log
-            .recv_timeout(Duration::from_secs(120))
-            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
-        if line.contains(needle) {
-            break line;
-        }
-    };
-    let serving = wait_for("serving rapport.v1.Rapport");
-    let addr = serving
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("addr="))
-        .unwrap_or_else(|| panic!("no addr= in {serving:?}"));
+    let mut server = ServeProcess::spawn(&path, &dir.join("rapport.log"));
+    let addr = server.grpc_addr().await;
 
     let url = format!("http://{addr}");
     let mut client = proto::rapport_client::RapportClient::connect(url)
@@ -443,11 +407,11 @@ async fn sighup_reloads_the_tokens_of_a_running_server() {
 
     write(token(ACME_DESK, "acme-desk", r#"["acme"]"#, r#"["read"]"#));
     let hup = Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
+        .args(["-HUP", &server.id().to_string()])
         .status()
         .unwrap();
     assert!(hup.success());
-    wait_for("auth reloaded");
+    server.wait_for("auth reloaded").await;
     assert!(
         client
             .assess(bearer(assess(), Some(ACME_DESK)))
@@ -466,10 +430,10 @@ async fn sighup_reloads_the_tokens_of_a_running_server() {
     // A broken file keeps the tokens in force.
     std::fs::write(&path, "[auth\n").unwrap();
     Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
+        .args(["-HUP", &server.id().to_string()])
         .status()
         .unwrap();
-    wait_for("auth reload failed");
+    server.wait_for("auth reload failed").await;
     assert!(
         client
             .assess(bearer(assess(), Some(ACME_DESK)))

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::redis_server::{DEADLINE, Process, Redis, eventually, free_port};
+use common::redis_server::{DEADLINE, Redis, eventually};
+use common::serve_process::ServeProcess;
 use common::{bot, customer, scratch};
 use rapport::proto::{self, rapport_client::RapportClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -30,7 +31,7 @@ struct Replica {
     url: String,
     metrics: String,
     dir: PathBuf,
-    process: Process,
+    server: ServeProcess,
 }
 
 impl Replica {
@@ -44,32 +45,13 @@ impl Replica {
         Self::start_configured(name, redis, "", extra).await
     }
 
-    /// Like [`Self::start_with`], with `cluster` (more `[cluster]` keys) in its config too.
-    /// Ports come from [`free_port`], so another process may take one before the replica binds
-    /// it: a replica that exits on a taken address is started again on fresh ports; one that
-    /// exits for any other reason fails the test with its log.
+    /// Like [`Self::start_with`], with `cluster` (more `[cluster]` keys) in its config too. Both
+    /// listeners bind port 0; the addresses come from the replica's log.
     async fn start_configured(name: &str, redis: &Redis, cluster: &str, extra: &str) -> Self {
         let dir = scratch(&format!("cluster-{name}"));
-        for _ in 0..3 {
-            if let Some(replica) = Self::try_start(name, &dir, redis, cluster, extra).await {
-                return replica;
-            }
-        }
-        panic!("replica {name}: every port it was given was taken");
-    }
-
-    /// One start on fresh ports: `None` when the replica exited because an address was taken.
-    async fn try_start(
-        name: &str,
-        dir: &Path,
-        redis: &Redis,
-        cluster: &str,
-        extra: &str,
-    ) -> Option<Self> {
-        let (port, metrics_port) = (free_port(), free_port());
         let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/rapport-nlu");
         let config = format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\nmetrics_listen = \"127.0.0.1:{metrics_port}\"\n\
+            "[server]\nlisten = \"127.0.0.1:0\"\nmetrics_listen = \"127.0.0.1:0\"\n\
              drain_timeout_ms = 1000\n\n[nlu]\nmodel_dir = \"{}\"\nthreads = 1\n\n\
              [cluster]\nredis_url = \"{}\"\nload_timeout_ms = 500\n{cluster}\n\n\
              [signals]\naudit_file = \"{}\"\n{extra}",
@@ -79,40 +61,15 @@ impl Replica {
         );
         let path = dir.join("rapport.toml");
         std::fs::write(&path, config).unwrap();
-        let log_path = dir.join("rapport.log");
-        let log = std::fs::File::create(&log_path).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .arg("serve")
-            .arg("--config")
-            .arg(&path)
-            .env("RUST_LOG", "info")
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut replica = Self {
-            url: format!("http://127.0.0.1:{port}"),
-            metrics: format!("127.0.0.1:{metrics_port}"),
-            dir: dir.to_path_buf(),
-            process: Process(child),
-        };
-        let start = Instant::now();
-        while RapportClient::connect(replica.url.clone()).await.is_err() {
-            if let Some(status) = replica.process.0.try_wait().unwrap() {
-                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-                if log.contains("in use") {
-                    return None;
-                }
-                panic!("replica {name} exited ({status}) before serving:\n{log}");
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out waiting for replica {name} to serve:\n{}",
-                std::fs::read_to_string(&log_path).unwrap_or_default()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        let mut server = ServeProcess::spawn(&path, &dir.join("rapport.log"));
+        let url = format!("http://{}", server.grpc_addr().await);
+        let metrics = server.admin_addr().await;
+        Self {
+            url,
+            metrics,
+            dir,
+            server,
         }
-        Some(replica)
     }
 
     async fn client(&self) -> RapportClient<Channel> {
@@ -207,7 +164,7 @@ impl Replica {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("rapport.log")).unwrap_or_default()
+        self.server.log()
     }
 
     /// The signals in its audit file so far, in order.
@@ -222,7 +179,7 @@ impl Replica {
 
 impl Drop for Replica {
     fn drop(&mut self) {
-        self.process.kill();
+        self.server.process.kill();
         if std::thread::panicking() {
             eprintln!("--- {} log ---\n{}", self.url, self.log());
         }
@@ -482,7 +439,7 @@ async fn a_conversation_continues_on_another_replica_and_no_signal_is_lost_or_re
     );
 
     let mut a = a;
-    a.process.kill();
+    a.server.process.kill();
     let killed = Instant::now();
 
     // The rest on B: the resent turn is still a duplicate, the state carries on.
@@ -701,7 +658,7 @@ async fn a_signal_whose_replica_dies_before_its_webhook_took_it_is_posted_by_ano
     hooks.until(&["down"], &[&signal]).await;
     assert_eq!(sink_pending(&redis).await, 1);
     let mut a = a;
-    a.process.kill();
+    a.server.process.kill();
 
     // B starts after A died (a replacement) and takes the signal over from the group.
     let b =
