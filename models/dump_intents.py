@@ -1,6 +1,7 @@
 """Writes a split of the intent paraphrase data as JSON lines for `rapport eval-intents`.
 
     python models/dump_intents.py dev /tmp/intents-dev.jsonl
+    python models/dump_intents.py next /tmp/intents-next.jsonl   # intent_phrasings/next/, as written
 
 Each line is {"language": ..., "text": ..., "intents": [...]}: the INTENTS whose target is 1
 (an empty list for a look-alike).
@@ -12,6 +13,17 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import intents  # noqa: E402
+import phrasings  # noqa: E402
+
+CHOICES = intents.SPLITS + ("next",)
+
+
+def examples(split: str) -> list:
+    """[(language, text, targets)]: a split of intents.py, or the next round's phrasings as written."""
+    if split != "next":
+        return intents.examples(split)
+    written = [row for lang in intents._LANGUAGES for row in phrasings.read("next", lang, intents._CODES)]
+    return [(lang, text, tuple(int(n in names) for n in intents.INTENTS)) for lang, text, names in written]
 
 
 def rows(split: str) -> list:
@@ -21,13 +33,13 @@ def rows(split: str) -> list:
             "text": text,
             "intents": [name for name, target in zip(intents.INTENTS, targets) if target],
         }
-        for language, text, targets in intents.examples(split)
+        for language, text, targets in examples(split)
     ]
 
 
 def main(argv: list) -> int:
-    if len(argv) != 3 or argv[1] not in intents.SPLITS:
-        print(f"usage: dump_intents.py {'|'.join(intents.SPLITS)} OUT.jsonl", file=sys.stderr)
+    if len(argv) != 3 or argv[1] not in CHOICES:
+        print(f"usage: dump_intents.py {'|'.join(CHOICES)} OUT.jsonl", file=sys.stderr)
         return 2
     lines = rows(argv[1])
     with open(argv[2], "w", encoding="utf-8") as out:

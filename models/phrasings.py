@@ -3,6 +3,8 @@
     models/intent_phrasings/train/<lang>[.N].txt     more training phrasings, one writer per file
     models/intent_phrasings/calibration/<lang>.txt   the intent thresholds are chosen on these
     models/intent_phrasings/check/<lang>.txt         never trained or tuned on: a new writer's phrasings
+    models/intent_phrasings/next/<lang>.txt          the next training round, kept out of every split until it is
+                                                     trained on (`dump_intents.py next` scores it as written)
 
 Each language's calibration file was written by a different writer than its training files
 (`fr.txt`, then `fr.2.txt` from a later round), and no writer saw the templates of intents.py,
@@ -15,7 +17,7 @@ service's customers' are. One example per line:
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "intent_phrasings"
-PARTS = ("train", "calibration", "check")
+PARTS = ("train", "calibration", "check", "next")  # intents.py reads the first three
 
 
 def read(part: str, lang: str, codes: dict) -> list:
