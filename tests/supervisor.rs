@@ -6,14 +6,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{Server, bot, customer, http_get, turn};
 use rapport::proto;
-use tokio::sync::mpsc;
 
 const ESCALATING: &str = "order-7731";
 
@@ -67,15 +65,7 @@ async fn the_page_shows_a_conversation_escalate_live() {
         .spawn()
         .expect("node on PATH (.ci/setup installs tests/browser with playwright-core)");
     // The script's stdout, line by line, without blocking the runtime.
-    let (said, mut lines) = mpsc::unbounded_channel();
-    let stdout = browser.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if said.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let mut lines = common::lines_of(browser.stdout.take().unwrap(), std::io::sink());
     let ready = tokio::time::timeout(Duration::from_secs(60), lines.recv())
         .await
         .expect("the page connected its event stream in time");

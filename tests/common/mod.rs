@@ -278,6 +278,25 @@ where
         .unwrap()
 }
 
+/// A child's output pipe read line by line on a thread of its own, so an async test never blocks
+/// on it: each line is written to `log` (`std::io::sink()` for none) and sent on the returned
+/// channel, which closes when the pipe does.
+pub fn lines_of<R, W>(pipe: R, mut log: W) -> mpsc::UnboundedReceiver<String>
+where
+    R: std::io::Read + Send + 'static,
+    W: std::io::Write + Send + 'static,
+{
+    use std::io::BufRead;
+    let (send, lines) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            let _ = writeln!(log, "{line}");
+            let _ = send.send(line);
+        }
+    });
+    lines
+}
+
 /// A fresh, empty directory `rapport-<name>-…` under the tests' temporary directory.
 pub fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(

@@ -2,12 +2,12 @@
 //! a file), so a test binds port 0 and learns the addresses from the log instead of probing for
 //! free ports first.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use tokio::sync::mpsc;
 
+use super::lines_of;
 use super::redis_server::{DEADLINE, Process};
 
 /// A running `rapport serve --config …`; killed (SIGKILL) when dropped.
@@ -30,15 +30,8 @@ impl ServeProcess {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut file = std::fs::File::create(log_path).unwrap();
-        let (send, lines) = mpsc::unbounded_channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = writeln!(file, "{line}");
-                let _ = send.send(line);
-            }
-        });
+        let log = std::fs::File::create(log_path).unwrap();
+        let lines = lines_of(child.stderr.take().unwrap(), log);
         Self {
             process: Process(child),
             lines,
