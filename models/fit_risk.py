@@ -8,7 +8,11 @@ The features are what the service itself computes after every customer turn (one
 turn, written by `rapport eval --features`), so the fitted weights read exactly what they will
 read in production. Target of a turn: the conversation has had a dissatisfied customer turn by
 now (that turn included), so the risk reads as "probability this conversation needs a person by
-now". A logistic regression on standardised features is fitted on the train dialogues only; the
+now". A logistic regression on standardised features is fitted on the train dialogues only, with
+every weight kept at or above zero: each feature is defined so that more of it means a worse
+conversation, and a negative weight (a complaint or a frustrated turn lowering the risk) would be
+a quirk of these two corpora, where complaints are rare and the dissatisfaction columns overlap,
+that a support chat full of complaints would pay for. The
 operating point is chosen on the dev dialogues as the lowest threshold whose dialogue-level
 false-escalation rate stays at or under --max-fer in every source, so it holds across domains
 rather than on average. Test dialogues are never read here.
@@ -26,6 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
@@ -47,6 +52,28 @@ def load(path: Path):
         target.append(1 if seen[key] else 0)
     x = np.array([[float(row[name]) for name in features] for row in rows], np.float64)
     return rows, features, x, np.array(target)
+
+
+def fit_monotone(x, y, c):
+    """(weights, bias) of an L2 logistic regression whose weights are all >= 0.
+
+    The same objective as scikit-learn's: C * sum of log-losses + ||w||^2 / 2, bias unpenalised.
+    """
+    n, d = x.shape
+
+    def objective(theta):
+        w, b = theta[:d], theta[d]
+        z = x @ w + b
+        loss = np.logaddexp(0.0, z) - y * z
+        p = 1.0 / (1.0 + np.exp(-z))
+        g = c * (p - y)
+        grad = np.concatenate([x.T @ g + w, [g.sum()]])
+        return c * loss.sum() + 0.5 * w @ w, grad
+
+    bounds = [(0.0, None)] * d + [(None, None)]
+    result = minimize(objective, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": 5000})
+    return result.x[:d], float(result.x[d])
 
 
 def dialogue_peaks(rows, risk, mask):
@@ -99,15 +126,22 @@ def main():
     parser.add_argument("--out", type=Path, default=HERE / "rapport-nlu/risk.json")
     parser.add_argument("--max-fer", type=float, default=0.10)
     parser.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
+    parser.add_argument("--signed", action="store_true",
+                        help="let weights go negative (the plain logistic regression, for comparison)")
     args = parser.parse_args()
 
     rows, features, x, y = load(args.features)
     split = np.array([row["split"] for row in rows])
     train, dev = split == "train", split == "dev"
     mean, std = x[train].mean(0), x[train].std(0) + 1e-6
-    model = LogisticRegression(C=args.c, max_iter=2000).fit((x[train] - mean) / std, y[train])
-    weights = model.coef_[0] / std
-    bias = float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
+    scaled = (x[train] - mean) / std
+    if args.signed:
+        model = LogisticRegression(C=args.c, max_iter=2000).fit(scaled, y[train])
+        coef, intercept = model.coef_[0], float(model.intercept_[0])
+    else:
+        coef, intercept = fit_monotone(scaled, y[train].astype(np.float64), args.c)
+    weights = coef / std
+    bias = float(intercept - (coef * mean / std).sum())
     risk = 1 / (1 + np.exp(-(x @ weights + bias)))
 
     dev_dialogues = dialogue_peaks(rows, risk, dev)
@@ -131,6 +165,7 @@ def main():
             "target": "a dissatisfied customer turn so far (label <= 2)",
             "max_false_escalation_rate": args.max_fer,
             "excluded": list(EXCLUDED),
+            "weights": "signed" if args.signed else "non-negative",
             **report,
         },
     }

@@ -3,6 +3,8 @@
     python models/train.py                   # ~1 h on 2 CPU cores; writes models/rapport-nlu/
     python models/train.py --epochs 1        # quicker, weaker
     python models/train.py --epochs 1 --init models/.work/network.pt --lr 4e-5 --sentiment-weight 2   # warm start
+    python models/train.py --epochs 1 --init NEW.pt --teacher SHIPPED.pt --lr 4e-5 --sentiment-weight 2 \
+        --dissatisfaction-weight 3          # a new round of intent phrasings, other heads held to SHIPPED
 
 Tasks: sentiment (GoEmotions, SST-2, TweetEval, MELD), 28 emotions (GoEmotions), frustration
 (GoEmotions frustration emotions, TweetEval anger, MELD anger/disgust), dissatisfaction (the
@@ -111,6 +113,25 @@ def loss_of(outputs, targets, weights):
     return loss
 
 
+def distillation_of(outputs, teacher_outputs, weights):
+    """How far the student's sentiment, emotion, frustration and dissatisfaction outputs moved from
+    the teacher's on this batch (the intent head is left free to learn)."""
+    sentiment, emotions, frustration, dissatisfaction, _ = outputs
+    t_sentiment, t_emotions, t_frustration, t_dissatisfaction, _ = teacher_outputs
+    bce = nn.functional.binary_cross_entropy_with_logits
+    loss = weights["sentiment"] * nn.functional.kl_div(
+        nn.functional.log_softmax(sentiment, -1), nn.functional.log_softmax(t_sentiment, -1),
+        log_target=True, reduction="batchmean",
+    )
+    for name, student, teacher in (
+        ("emotions", emotions, t_emotions),
+        ("frustration", frustration, t_frustration),
+        ("dissatisfaction", dissatisfaction, t_dissatisfaction),
+    ):
+        loss = loss + weights[name] * bce(student, torch.sigmoid(teacher))
+    return loss
+
+
 def epoch_examples(always, goemotions, args, rng, tokenizer):
     """This epoch's examples and their encodings: a GoEmotions sample, a third of contexts dropped."""
     examples = always + rng.sample(goemotions, min(args.goemotions, len(goemotions)))
@@ -143,6 +164,11 @@ def main():
     parser.add_argument("--limit", type=int, default=0, help="at most this many fixed examples (smoke runs)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--init", type=Path, help="start from this network.pt (a warm start) instead of the base encoder")
+    parser.add_argument("--teacher", type=Path,
+                        help="a network.pt whose sentiment, emotion, frustration and dissatisfaction outputs "
+                        "the new network is held to on every example (distillation), so a round of new intent "
+                        "phrasings does not wear the other heads down")
+    parser.add_argument("--distill-weight", type=float, default=1.0, help="weight of the distillation term")
     parser.add_argument("--version", default=time.strftime("%Y.%m.%d"))
     args = parser.parse_args()
 
@@ -172,6 +198,14 @@ def main():
     if args.init:
         network.load_state_dict(torch.load(args.init, map_location="cpu"))
         print(f"warm start from {args.init}", flush=True)
+    teacher = None
+    if args.teacher:
+        teacher = Network(source)
+        teacher.load_state_dict(torch.load(args.teacher, map_location="cpu"))
+        teacher.eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        print(f"held to the outputs of {args.teacher} (weight {args.distill_weight})", flush=True)
     heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     encoder = [p for n, p in network.named_parameters() if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
@@ -191,7 +225,12 @@ def main():
         running = 0.0
         for n, rows in enumerate(batches(encoded, args.batch_size, rng), 1):
             inputs, targets = collate(rows, encoded, examples)
-            loss = loss_of(network(*inputs), targets, weights)
+            outputs = network(*inputs)
+            loss = loss_of(outputs, targets, weights)
+            if teacher is not None:
+                with torch.no_grad():
+                    teacher_outputs = teacher(*inputs)
+                loss = loss + args.distill_weight * distillation_of(outputs, teacher_outputs, weights)
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(network.parameters(), 1.0)
