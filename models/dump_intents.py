@@ -23,7 +23,7 @@ def examples(split: str) -> list:
     if split != "next":
         return intents.examples(split)
     written = [row for lang in intents._LANGUAGES for row in phrasings.read("next", lang, intents._CODES)]
-    return [(lang, text, tuple(int(n in names) for n in intents.INTENTS)) for lang, text, names in written]
+    return [(lang, text, intents._targets(names)) for lang, text, names in written]
 
 
 def rows(split: str) -> list:

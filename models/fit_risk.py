@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 HERE = Path(__file__).resolve().parent
@@ -56,8 +55,8 @@ def load(path: Path):
     return rows, features, x, np.array(target)
 
 
-def fit_monotone(x, y, c):
-    """(weights, bias) of an L2 logistic regression whose weights are all >= 0.
+def fit_logistic(x, y, c, non_negative=True):
+    """(weights, bias) of an L2 logistic regression, its weights all >= 0 unless told otherwise.
 
     The same objective as scikit-learn's: C * sum of log-losses + ||w||^2 / 2, bias unpenalised.
     """
@@ -72,7 +71,7 @@ def fit_monotone(x, y, c):
         grad = np.concatenate([x.T @ g + w, [g.sum()]])
         return c * loss.sum() + 0.5 * w @ w, grad
 
-    bounds = [(0.0, None)] * d + [(None, None)]
+    bounds = [(0.0 if non_negative else None, None)] * d + [(None, None)]
     result = minimize(objective, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 5000})
     return result.x[:d], float(result.x[d])
@@ -153,11 +152,7 @@ def main():
     train, dev = split == "train", split == "dev"
     mean, std = x[train].mean(0), x[train].std(0) + 1e-6
     scaled = (x[train] - mean) / std
-    if args.signed:
-        model = LogisticRegression(C=args.c, max_iter=2000).fit(scaled, y[train])
-        coef, intercept = model.coef_[0], float(model.intercept_[0])
-    else:
-        coef, intercept = fit_monotone(scaled, y[train].astype(np.float64), args.c)
+    coef, intercept = fit_logistic(scaled, y[train].astype(np.float64), args.c, non_negative=not args.signed)
     weights = coef / std
     bias = float(intercept - (coef * mean / std).sum())
     risk = 1 / (1 + np.exp(-(x @ weights + bias)))
