@@ -2,6 +2,7 @@
 
     python models/dump_intents.py dev /tmp/intents-dev.jsonl
     python models/dump_intents.py next /tmp/intents-next.jsonl   # intent_phrasings/next/, as written
+    python models/dump_intents.py round-8 /tmp/intents-r8.jsonl  # intent_phrasings/train/<lang>.8.txt, as written
 
 Each line is {"language": ..., "text": ..., "intents": [...]}: the INTENTS whose target is 1
 (an empty list for a look-alike).
@@ -15,14 +16,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import intents  # noqa: E402
 import phrasings  # noqa: E402
 
-CHOICES = intents.SPLITS + ("next",)
+CHOICES = intents.SPLITS + ("next", "round-N")
+
+
+def _round_number(split: str):
+    """N of "round-N", else None."""
+    number = split.removeprefix("round-")
+    return int(number) if split.startswith("round-") and number.isdigit() else None
 
 
 def examples(split: str) -> list:
-    """[(language, text, targets)]: a split of intents.py, or the next round's phrasings as written."""
-    if split != "next":
+    """[(language, text, targets)]: a split of intents.py, the next round's phrasings or one
+    training round's (`round-N`), as written."""
+    if split == "next":
+        written = [row for lang in intents._LANGUAGES for row in phrasings.read("next", lang, intents._CODES)]
+    elif _round_number(split) is not None:
+        number = _round_number(split)
+        written = [row for lang in intents._LANGUAGES for row in phrasings.read_round(number, lang, intents._CODES)]
+    else:
         return intents.examples(split)
-    written = [row for lang in intents._LANGUAGES for row in phrasings.read("next", lang, intents._CODES)]
     return [(lang, text, intents._targets(names)) for lang, text, names in written]
 
 
@@ -38,7 +50,7 @@ def rows(split: str) -> list:
 
 
 def main(argv: list) -> int:
-    if len(argv) != 3 or argv[1] not in CHOICES:
+    if len(argv) != 3 or (argv[1] not in CHOICES[:-1] and _round_number(argv[1]) is None):
         print(f"usage: dump_intents.py {'|'.join(CHOICES)} OUT.jsonl", file=sys.stderr)
         return 2
     lines = rows(argv[1])

@@ -29,6 +29,13 @@ def read(part: str, lang: str, codes: dict) -> list:
     return [row for path in paths for row in _read_file(path, lang, codes)]
 
 
+def read_round(number: int, lang: str, codes: dict) -> list:
+    """[(language, text, labels)] of one training round's file, `train/<lang>.<number>.txt` (round 1
+    is `train/<lang>.txt`), as written; no file: []."""
+    path = HERE / "train" / (f"{lang}.txt" if number == 1 else f"{lang}.{number}.txt")
+    return _read_file(path, lang, codes) if path.exists() else []
+
+
 def _read_file(path: Path, lang: str, codes: dict) -> list:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

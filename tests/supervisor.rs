@@ -93,11 +93,15 @@ async fn the_page_shows_a_conversation_escalate_live() {
         .await;
     worse.turn_id = "3".into();
     worse.text = "This is ridiculous, I have asked three times already".into();
-    stream.say(worse.clone()).await;
+    let fed_up = stream.say(worse.clone()).await;
     worse.turn_id = "4".into();
     worse.text = "I want to talk to a human now, call me on 415 555 0134".into();
-    let escalation = stream.say(worse).await;
-    assert!(!escalation.signals.is_empty(), "the conversation escalated");
+    let asked = stream.say(worse).await;
+    // The risk may escalate on the complaint already; the request for a human does at the latest.
+    assert!(
+        !fed_up.signals.is_empty() || !asked.signals.is_empty(),
+        "the conversation escalated"
+    );
 
     let shown = tokio::time::timeout(Duration::from_secs(120), lines.recv())
         .await
