@@ -30,8 +30,7 @@ def examples(split: str) -> list:
     training round's (`round-N`), as written."""
     if split == "next":
         written = [row for lang in intents._LANGUAGES for row in phrasings.read("next", lang, intents._CODES)]
-    elif _round_number(split) is not None:
-        number = _round_number(split)
+    elif (number := _round_number(split)) is not None:
         written = [row for lang in intents._LANGUAGES for row in phrasings.read_round(number, lang, intents._CODES)]
     else:
         return intents.examples(split)
@@ -54,6 +53,9 @@ def main(argv: list) -> int:
         print(f"usage: dump_intents.py {'|'.join(CHOICES)} OUT.jsonl", file=sys.stderr)
         return 2
     lines = rows(argv[1])
+    if not lines and _round_number(argv[1]) is not None:
+        print(f"no training round {argv[1]}: no intent_phrasings/train/<lang>.N.txt", file=sys.stderr)
+        return 2
     with open(argv[2], "w", encoding="utf-8") as out:
         for row in lines:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
