@@ -2,7 +2,7 @@
 
     python models/dump_intents.py dev /tmp/intents-dev.jsonl
     python models/dump_intents.py next /tmp/intents-next.jsonl   # intent_phrasings/next/, as written
-    python models/dump_intents.py round-8 /tmp/intents-r8.jsonl  # intent_phrasings/train/<lang>.8.txt, as written
+    python models/dump_intents.py round-8 /tmp/intents-r8.jsonl  # one round (train/ or next/<lang>.8.txt), as written
 
 Each line is {"language": ..., "text": ..., "intents": [...]}: the INTENTS whose target is 1
 (an empty list for a look-alike).
@@ -54,7 +54,7 @@ def main(argv: list) -> int:
         return 2
     lines = rows(argv[1])
     if not lines and _round_number(argv[1]) is not None:
-        print(f"no training round {argv[1]}: no intent_phrasings/train/<lang>.N.txt", file=sys.stderr)
+        print(f"no round {argv[1]}: no intent_phrasings/train/ or next/<lang>.N.txt", file=sys.stderr)
         return 2
     with open(argv[2], "w", encoding="utf-8") as out:
         for row in lines:

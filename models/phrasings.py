@@ -3,8 +3,9 @@
     models/intent_phrasings/train/<lang>[.N].txt     more training phrasings, one writer per file
     models/intent_phrasings/calibration/<lang>.txt   the intent thresholds are chosen on these
     models/intent_phrasings/check/<lang>.txt         never trained or tuned on: a new writer's phrasings
-    models/intent_phrasings/next/<lang>.txt          the next training round, kept out of every split until it is
-                                                     trained on (`dump_intents.py next` scores it as written)
+    models/intent_phrasings/next/<lang>.N.txt        rounds not trained on yet, kept out of every split until they
+                                                     are (`dump_intents.py next` scores them as written,
+                                                     `round-N` one round)
 
 Each language's calibration file was written by a different writer than its training files
 (`fr.txt`, then `fr.2.txt` from a later round), and no writer saw the templates of intents.py,
@@ -30,10 +31,11 @@ def read(part: str, lang: str, codes: dict) -> list:
 
 
 def read_round(number: int, lang: str, codes: dict) -> list:
-    """[(language, text, labels)] of one training round's file, `train/<lang>.<number>.txt` (round 1
-    is `train/<lang>.txt`), as written; no file: []."""
-    path = HERE / "train" / (f"{lang}.txt" if number == 1 else f"{lang}.{number}.txt")
-    return _read_file(path, lang, codes) if path.exists() else []
+    """[(language, text, labels)] of one round's file as written: `train/<lang>.<number>.txt`, else
+    `next/<lang>.<number>.txt` (round 1 is `train/<lang>.txt`); no file: []."""
+    name = f"{lang}.txt" if number == 1 else f"{lang}.{number}.txt"
+    paths = [HERE / part / name for part in ("train", "next") if (HERE / part / name).exists()]
+    return _read_file(paths[0], lang, codes) if paths else []
 
 
 def _read_file(path: Path, lang: str, codes: dict) -> list:
