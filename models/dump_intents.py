@@ -25,16 +25,20 @@ def _round_number(split: str):
     return int(number) if split.startswith("round-") and number.isdigit() else None
 
 
+def _known(split: str) -> bool:
+    return split in intents.SPLITS or split == "next" or _round_number(split) is not None
+
+
 def examples(split: str) -> list:
-    """[(language, text, targets)]: a split of intents.py, the next round's phrasings or one
-    training round's (`round-N`), as written."""
+    """[(language, text, targets)]: a split of intents.py, the next rounds' phrasings or one
+    round's (`round-N`), as written."""
     if split == "next":
-        written = [row for lang in intents._LANGUAGES for row in phrasings.read("next", lang, intents._CODES)]
+        read = lambda lang: phrasings.read("next", lang, intents._CODES)  # noqa: E731
     elif (number := _round_number(split)) is not None:
-        written = [row for lang in intents._LANGUAGES for row in phrasings.read_round(number, lang, intents._CODES)]
+        read = lambda lang: phrasings.read_round(number, lang, intents._CODES)  # noqa: E731
     else:
         return intents.examples(split)
-    return [(lang, text, intents._targets(names)) for lang, text, names in written]
+    return [(lang, text, intents._targets(names)) for lang in intents._LANGUAGES for _, text, names in read(lang)]
 
 
 def rows(split: str) -> list:
@@ -49,7 +53,7 @@ def rows(split: str) -> list:
 
 
 def main(argv: list) -> int:
-    if len(argv) != 3 or (argv[1] not in CHOICES[:-1] and _round_number(argv[1]) is None):
+    if len(argv) != 3 or not _known(argv[1]):
         print(f"usage: dump_intents.py {'|'.join(CHOICES)} OUT.jsonl", file=sys.stderr)
         return 2
     lines = rows(argv[1])

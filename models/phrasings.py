@@ -26,16 +26,23 @@ def read(part: str, lang: str, codes: dict) -> list:
     INTENTS names. No file: []."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}")
-    paths = sorted((HERE / part).glob(f"{lang}.txt")) + sorted((HERE / part).glob(f"{lang}.*.txt"))
-    return [row for path in paths for row in _read_file(path, lang, codes)]
+    paths = [(HERE / part).glob(f"{lang}.txt"), (HERE / part).glob(f"{lang}.*.txt")]
+    ordered = sorted((path for found in paths for path in found), key=_round_of)  # round 10 after round 9
+    return [row for path in ordered for row in _read_file(path, lang, codes)]
 
 
 def read_round(number: int, lang: str, codes: dict) -> list:
     """[(language, text, labels)] of one round's file as written: `train/<lang>.<number>.txt`, else
     `next/<lang>.<number>.txt` (round 1 is `train/<lang>.txt`); no file: []."""
     name = f"{lang}.txt" if number == 1 else f"{lang}.{number}.txt"
-    paths = [HERE / part / name for part in ("train", "next") if (HERE / part / name).exists()]
-    return _read_file(paths[0], lang, codes) if paths else []
+    path = next((HERE / part / name for part in ("train", "next") if (HERE / part / name).exists()), None)
+    return _read_file(path, lang, codes) if path else []
+
+
+def _round_of(path: Path) -> int:
+    """1 for `<lang>.txt`, N for `<lang>.N.txt`."""
+    middle = path.name.split(".")[1:-1]
+    return int(middle[0]) if middle else 1
 
 
 def _read_file(path: Path, lang: str, codes: dict) -> list:
