@@ -210,11 +210,55 @@ def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz"), intent_ne
     return examples
 
 
-def intent_examples(split: str) -> list:
-    """The paraphrase sets of intents.py (requests for a person or a channel, line trouble, complaints)."""
+# Bot turns that could change what the customer's reply asks for.
+_BOT_INTENT_WORDS = re.compile(
+    r"agent|human|person|represent|operator|staff|call|phone|text|mail|video|chat|message|whatsapp|"
+    r"line|hear|connect|transfer|speak|talk",
+    re.I,
+)
+
+
+def bot_turns(root: Path, lang: str) -> list:
+    """The bot turns phrasings are read after in training: the training half of the language's
+    written chatbot turns (phrasings.bot_turns), and for English also the bot turns of the
+    dialogues' train split that name no person, channel or line."""
+    import phrasings
+
+    turns = phrasings.bot_turns(lang, "train")
+    if lang == "en":
+        for source in ("uss_sgd", "uss_mwoz"):
+            for line in (root / "dialogues" / f"{source}.jsonl").read_text().splitlines():
+                dialogue = json.loads(line)
+                if dialogue_split(dialogue["dialogue_id"]) == "train":
+                    turns += [
+                        t["text"] for t in dialogue["turns"]
+                        if t["speaker"] != "user" and not _BOT_INTENT_WORDS.search(t["text"])
+                    ]
+    return turns
+
+
+def intent_examples(split: str, contexts: dict | None = None) -> list:
+    """The paraphrase sets of intents.py (requests for a person or a channel, line trouble,
+    complaints). `contexts` ({language: bot turns}): each phrasing is read after one of its
+    language's bot turns (picked by a hash of the text), as the service reads a customer turn."""
     import intents
 
-    return [Example(text, intents=targets, group=f"intents-{lang}") for lang, text, targets in intents.examples(split)]
+    def context_of(lang: str, text: str):
+        turns = (contexts or {}).get(lang)
+        return turns[fnv1a64(text) % len(turns)] if turns else None
+
+    return [
+        Example(text, context=context_of(lang, text), intents=targets, group=f"intents-{lang}")
+        for lang, text, targets in intents.examples(split)
+    ]
+
+
+def calibration_intents(root: Path) -> list:
+    """The calibration phrasings read both ways the service reads a customer turn: alone (the
+    first turn, `Assess`) and after a bot turn of their language (`Converse`), so a threshold
+    chosen on them holds for both."""
+    contexts = {lang: bot_turns(root, lang) for lang in ("en", "es", "de", "fr", "pt")}
+    return intent_examples("calibration") + intent_examples("calibration", contexts)
 
 
 def encode_all(tokenizer, examples: list, with_context: bool = True, text_tokens: int = TEXT_TOKENS) -> list:

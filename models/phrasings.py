@@ -6,6 +6,9 @@
     models/intent_phrasings/next/<lang>.N.txt        rounds not trained on yet, kept out of every split until they
                                                      are (`dump_intents.py next` scores them as written,
                                                      `round-N` one round)
+    models/intent_phrasings/bot_turns/<lang>.txt     chatbot turns that name no person, channel or line:
+                                                     half of them the context training phrasings are read
+                                                     after, the other half `dump_intents.py --context`'s
 
 Each language's calibration file was written by a different writer than its training files
 (`fr.txt`, then `fr.2.txt` from a later round), and no writer saw the templates of intents.py,
@@ -15,6 +18,7 @@ service's customers' are. One example per line:
 `#` starts a comment.
 """
 
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "intent_phrasings"
@@ -29,6 +33,21 @@ def read(part: str, lang: str, codes: dict) -> list:
     paths = [(HERE / part).glob(f"{lang}.txt"), (HERE / part).glob(f"{lang}.*.txt")]
     ordered = sorted((path for found in paths for path in found), key=_round_of)  # round 10 after round 9
     return [row for path in ordered for row in _read_file(path, lang, codes)]
+
+
+BOT_TURN_HALVES = ("train", "held_out")
+
+
+def bot_turns(lang: str, half: str) -> list:
+    """One half of a language's chatbot turns (no file: []): a CRC-32 of the turn puts each in
+    "train" (phrasings are trained after them) or "held_out" (`dump_intents.py --context`)."""
+    if half not in BOT_TURN_HALVES:
+        raise ValueError(f"unknown half {half!r}")
+    path = HERE / "bot_turns" / f"{lang}.txt"
+    if not path.exists():
+        return []
+    turns = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [turn for turn in turns if BOT_TURN_HALVES[zlib.crc32(turn.encode("utf-8")) % 2] == half]
 
 
 def read_round(number: int, lang: str, codes: dict) -> list:

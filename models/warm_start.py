@@ -3,9 +3,9 @@
     python models/warm_start.py [models/rapport-nlu/model.onnx] [models/.work/network.pt]
 
 train.py keeps the full-precision weights in models/.work/ (out of git). When they are gone, this
-dequantizes the shipped graph's weights ((q - zero_point) * scale, per channel) and maps them back
-to the network's parameter names: each quantized MatMul feeds an Add whose bias initializer names
-the layer. The BERT pooler is not in the graph (the network pools the customer's tokens itself) and
+dequantizes the shipped graph's weights ((q - zero_point) * scale, per channel), takes the layers
+kept in fp32 as they are, and maps them back to the network's parameter names: each MatMul with a
+weight feeds an Add whose bias initializer names the layer. The BERT pooler is not in the graph (the network pools the customer's tokens itself) and
 keeps the base encoder's weights. Then `python models/train.py --init models/.work/network.pt`.
 The int8 rounding is small next to a fine-tuning step; the warm start recovers it.
 """
@@ -35,6 +35,12 @@ def dequantized(inits: dict, base: str, axis: int) -> np.ndarray:
     return (q - zero.reshape(shape)) * scale.reshape(shape)
 
 
+def _bias_of(node, consumers: dict, inits: dict) -> str:
+    """The layer name of a MatMul, from the bias initializer of the Add it feeds."""
+    adds = [c for c in consumers[node.output[0]] if c.op_type == "Add"]
+    return next(i for i in adds[0].input if i.endswith(".bias") and i in inits).removesuffix(".bias")
+
+
 def weights_of(graph: onnx.ModelProto) -> dict:
     """{parameter name without the "network." prefix: array} for every weight in the graph."""
     inits = {i.name: i for i in graph.graph.initializer}
@@ -52,9 +58,13 @@ def weights_of(graph: onnx.ModelProto) -> dict:
             found[base] = dequantized(inits, base, axis=0)
         if node.op_type == "MatMulIntegerToFloat":
             base = node.input[1].removesuffix("_quantized")
-            adds = [c for c in consumers[node.output[0]] if c.op_type == "Add"]
-            bias = next(i for i in adds[0].input if i.endswith(".bias") and i in inits)
-            found[bias.removesuffix(".bias") + ".weight"] = dequantized(inits, base, axis=1).T.copy()
+            found[_bias_of(node, consumers, inits) + ".weight"] = dequantized(inits, base, axis=1).T.copy()
+        if node.op_type == "MatMul" and node.input[1] in inits:
+            # a layer kept in fp32 (the heads; the attention output projections, whose weight is
+            # unnamed): MatMul takes the weight transposed
+            weight = numpy_helper.to_array(inits[node.input[1]]).T.copy()
+            named = node.input[1].startswith("network.")
+            found[node.input[1] if named else _bias_of(node, consumers, inits) + ".weight"] = weight
     return {name.removeprefix("network."): array for name, array in found.items()}
 
 

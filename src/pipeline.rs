@@ -382,10 +382,21 @@ impl Pipeline {
         text: &str,
         language: Option<&str>,
     ) -> Result<(Scores, Vec<Cue>, Language), PipelineError> {
+        self.assess_after(text, None, language).await
+    }
+
+    /// [`Pipeline::assess`] with the text read after `context` (a bot turn), as `Converse` reads
+    /// a customer turn after the bot's reply.
+    pub async fn assess_after(
+        &self,
+        text: &str,
+        context: Option<&str>,
+        language: Option<&str>,
+    ) -> Result<(Scores, Vec<Cue>, Language), PipelineError> {
         if text.trim().is_empty() {
             return Err(PipelineError::EmptyText);
         }
-        let scores = self.score(text, None).await?;
+        let scores = self.score(text, context).await?;
         let language = identify(text, language);
         let cues = combine(&redact(text), &scores.intents, language.intents_known);
         Ok((scores, cues, language))

@@ -1,5 +1,6 @@
 //! `rapport eval-intents FILE.jsonl [--json OUT]`: runs labelled intent examples through the
-//! same in-process path as `Assess` (with each example's language) and prints, per language
+//! same in-process path as `Assess` (with each example's language, and read after its bot turn
+//! when the example has one, as `Converse` reads it) and prints, per language
 //! and intent, the recall and look-alike false rate of the cues, the model alone and the
 //! patterns alone. See `rapport::eval::intents`.
 
@@ -41,7 +42,11 @@ pub async fn run(config: Config, args: EvalIntentsArgs) -> Result<(), String> {
             let pipeline = &pipeline;
             async move {
                 let (scores, cues, _) = pipeline
-                    .assess(&example.text, Some(&example.language))
+                    .assess_after(
+                        &example.text,
+                        example.context.as_deref(),
+                        Some(&example.language),
+                    )
                     .await
                     .map_err(|e| format!("{:?}: {e}", example.text))?;
                 let patterns = detect_cues(&redact(&example.text));

@@ -37,6 +37,9 @@ pub struct IntentExample {
     pub text: String,
     /// Empty: a look-alike that asks for nothing.
     pub intents: Vec<String>,
+    /// A bot turn the text answers, read before it as `Converse` reads a customer turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 impl IntentExample {
@@ -262,6 +265,7 @@ mod tests {
             language: language.into(),
             text: "x".into(),
             intents: intents.iter().map(|i| i.to_string()).collect(),
+            context: None,
         }
     }
 
@@ -383,17 +387,21 @@ mod tests {
     }
 
     #[test]
-    fn loading_rejects_an_unknown_intent() {
+    fn loading_reads_the_bot_turn_and_rejects_an_unknown_intent() {
         let dir = std::env::temp_dir().join(format!("rapport-intents-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("good.jsonl");
         std::fs::write(
             &good,
             "{\"language\": \"es\", \"text\": \"hola\", \"intents\": []}\n\n\
-             {\"language\": \"de\", \"text\": \"x\", \"intents\": [\"person\"]}\n",
+             {\"language\": \"de\", \"text\": \"x\", \"intents\": [\"person\"], \
+             \"context\": \"Wie kann ich helfen?\"}\n",
         )
         .unwrap();
-        assert_eq!(load(&good).unwrap().len(), 2);
+        let loaded = load(&good).unwrap();
+        assert_eq!(loaded.len(), 2);
+        assert_eq!(loaded[0].context, None);
+        assert_eq!(loaded[1].context.as_deref(), Some("Wie kann ich helfen?"));
         let bad = dir.join("bad.jsonl");
         std::fs::write(
             &bad,
