@@ -10,7 +10,7 @@ Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eva
 - a threshold per emotion (GoEmotions), for frustration (GoEmotions) and for dissatisfaction
   (dialogues) at its best dev F1;
 - a threshold per intent on phrasings the network never saw (phrasings.py calibration, written
-  apart from the training phrasings; each read alone and after a bot turn): the lowest one that fires on at most 3% of their
+  apart from the training phrasings): the lowest one that fires on at most 3% of their
   look-alikes and on at most 0.3% of the dev dialogues' satisfied turns
   (metrics.tune_look_alike_thresholds). The shipped thresholds are chosen the same way on the
   int8 graph (intent_thresholds.py, run by export.ship); these full-precision ones are reported.
@@ -42,7 +42,7 @@ def dev_sets(root: Path) -> dict:
         "tweets": data.tweeteval_sentiment(root, "dev"),
         "dialogues": data.dialogues(root, "dev"),
         "intents": data.intent_examples("dev"),
-        "intent_calibration": data.calibration_intents(root),
+        "intent_calibration": data.intent_examples("calibration"),
     }
 
 

@@ -253,14 +253,6 @@ def intent_examples(split: str, contexts: dict | None = None) -> list:
     ]
 
 
-def calibration_intents(root: Path) -> list:
-    """The calibration phrasings read both ways the service reads a customer turn: alone (the
-    first turn, `Assess`) and after a bot turn of their language (`Converse`), so a threshold
-    chosen on them holds for both."""
-    contexts = {lang: bot_turns(root, lang) for lang in ("en", "es", "de", "fr", "pt")}
-    return intent_examples("calibration") + intent_examples("calibration", contexts)
-
-
 def encode_all(tokenizer, examples: list, with_context: bool = True, text_tokens: int = TEXT_TOKENS) -> list:
     """(ids, type_ids) per example, the same sequence the service builds."""
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")

@@ -6,8 +6,7 @@ calibrate.py picks thresholds on the full-precision network; the int8 graph's in
 probabilities differ from those by a few hundredths, which moves recall on new phrasings by
 several points at a threshold. So export.ship re-chooses them here, on the int8 graph's own
 outputs: per intent, the lowest threshold that fires on at most 3% of the look-alikes of the
-calibration phrasings (phrasings.py: written apart from everything trained on), each read alone
-and after a bot turn as the service reads it (data.calibration_intents), and on at most
+calibration phrasings (phrasings.py: written apart from everything trained on) and on at most
 0.3% of the dev dialogues' satisfied turns (metrics.tune_look_alike_thresholds). Test data is
 never read.
 """
@@ -31,7 +30,7 @@ def choose(folder: Path, root: Path = HERE.parent.parent / "shared/data") -> dic
     """Writes the chosen thresholds into folder/labels.json; returns them with the calibration recall."""
     session = session_for(folder / "model.onnx")
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    phrasings = data.calibration_intents(root)
+    phrasings = data.intent_examples("calibration")
     dialogues = data.dialogues(root, "dev")
     probs = run(session, tokenizer, phrasings)["intents"]
     real = run(session, tokenizer, dialogues)["intents"][data.asks_for_nothing(dialogues)]

@@ -344,3 +344,67 @@ async fn a_conversation_getting_angrier_escalates_before_its_fifth_angry_turn() 
     let fired_at = fired_at.expect("escalated within five angry turns");
     assert!(fired_at < 5, "escalated only at angry turn {fired_at}");
 }
+
+/// Explicit requests are heard after the bot's reply: `Converse` reads a customer turn with the
+/// bot's previous turn as context, and the model's intent heads still find the request (a cue
+/// from the model, not only a pattern), in each language the heads were trained on.
+#[tokio::test]
+async fn the_model_hears_requests_read_after_the_bot_turn() {
+    let server = Server::start().await;
+    let mut stream = server.converse().await;
+    let script = [
+        (
+            "Your order was dispatched on Monday and should arrive within 3 to 5 working days.",
+            "that doesn't help at all, can a person look at this instead of you?",
+            proto::CueKind::HumanRequest,
+        ),
+        (
+            "Sorry, I didn't understand that. Could you rephrase?",
+            "get me your supervisor",
+            proto::CueKind::HumanRequest,
+        ),
+        (
+            "You can change your password under Settings > Security.",
+            "I've been charged twice for the same order and nobody fixes it, this is unacceptable",
+            proto::CueKind::Complaint,
+        ),
+        (
+            "Please tell me your booking reference.",
+            "you keep cutting out, I only got half of that",
+            proto::CueKind::ConnectionTrouble,
+        ),
+        (
+            "Tu pedido está en camino y llegará mañana.",
+            "no me sirve, quiero que me atienda alguien de verdad",
+            proto::CueKind::HumanRequest,
+        ),
+        (
+            "Ihre Rechnung finden Sie im Kundenkonto unter Dokumente.",
+            "das hilft mir nicht, verbinden Sie mich bitte mit einem Sachbearbeiter",
+            proto::CueKind::HumanRequest,
+        ),
+        (
+            "Votre colis sera livré entre 8h et 13h.",
+            "je voudrais parler à quelqu'un du service client s'il vous plaît",
+            proto::CueKind::HumanRequest,
+        ),
+        (
+            "Seu pedido foi enviado e chega em até 5 dias úteis.",
+            "isso não resolve, quero falar com um atendente",
+            proto::CueKind::HumanRequest,
+        ),
+    ];
+    for (i, (bot_text, customer_text, kind)) in script.iter().enumerate() {
+        let conversation = format!("heard-{i}");
+        stream.say(bot(&conversation, "b", bot_text)).await;
+        let response = stream
+            .say(customer(&conversation, "c", customer_text))
+            .await;
+        let cues = &assessment(&response).cues;
+        assert!(
+            cues.iter().any(|cue| cue.kind == *kind as i32
+                && cue.source == proto::CueSource::Model as i32),
+            "{customer_text:?} after {bot_text:?}: no {kind:?} from the model in {cues:?}"
+        );
+    }
+}

@@ -11,6 +11,7 @@ mod error;
 mod fault;
 mod model;
 mod queue;
+mod reread;
 mod runtime;
 mod scores;
 mod spec;
@@ -54,6 +55,10 @@ pub struct NluConfig {
     pub max_text_bytes: usize,
     /// `[nlu.batch]`: dynamic batching.
     pub batch: BatchConfig,
+    /// Read a turn again without the bot's turn when the read in context hints at an intent
+    /// (about 9% of turns), its intents the mean of both reads (see `reread`). Off: intents as
+    /// read in context, which misses about one request in ten.
+    pub reread_intents: bool,
 }
 
 impl Default for NluConfig {
@@ -64,6 +69,7 @@ impl Default for NluConfig {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_text_bytes: 4096,
             batch: BatchConfig::default(),
+            reread_intents: true,
         }
     }
 }
@@ -102,6 +108,7 @@ pub struct Nlu {
     batcher: Batcher<Model>,
     spec: Arc<ModelSpec>,
     max_text_bytes: usize,
+    reread_intents: bool,
     #[cfg(feature = "fault-injection")]
     fault: fault::FaultSwitch,
 }
@@ -118,6 +125,7 @@ impl Nlu {
             batcher,
             spec,
             max_text_bytes: config.max_text_bytes,
+            reread_intents: config.reread_intents,
             #[cfg(feature = "fault-injection")]
             fault,
         })
@@ -143,17 +151,38 @@ impl Nlu {
         let tokenize_start = Instant::now();
         let ids = self.encoder.encode(text, context)?;
         let queued = Instant::now();
-        let ran = self
-            .batcher
-            .submit(ids)?
-            .await
-            .map_err(|_| NluError::Stopped)??;
+        let ran = self.run(ids).await?;
+        let mut scores = ran.output;
+        let mut run = ran.run;
+        if let Some(thresholds) = self.reread_thresholds(context, &scores) {
+            let alone = self.run(self.encoder.encode(text, None)?).await?;
+            reread::blend(&mut scores.intents, &alone.output.intents, thresholds);
+            run.finished = alone.run.finished;
+        }
         let times = NluTimes {
             tokenize_start,
             queued,
-            run: ran.run,
+            run,
         };
-        Ok((ran.output, times))
+        Ok((scores, times))
+    }
+
+    async fn run(&self, ids: Encoded) -> Result<batcher::Ran<Scores>, NluError> {
+        self.batcher
+            .submit(ids)?
+            .await
+            .map_err(|_| NluError::Stopped)?
+    }
+
+    /// The intent thresholds when a turn read after `context` is to be read again alone for
+    /// its intents ([`reread`]); `None` when it is not.
+    fn reread_thresholds(&self, context: Option<&str>, scores: &Scores) -> Option<&[f32]> {
+        let read_in_context = context.is_some() && self.spec.input.is_some();
+        let thresholds = &self.spec.intents.as_ref()?.thresholds;
+        (self.reread_intents
+            && read_in_context
+            && reread::hints_at_intent(&scores.intents, thresholds))
+        .then_some(thresholds.as_slice())
     }
 
     /// Longest accepted utterance, in bytes.
