@@ -1,5 +1,7 @@
 //! NLU latency on the real model: one ~15-token utterance on one thread (tokenize + queue +
-//! infer), and a burst of 32 concurrent utterances through the dynamic batcher.
+//! infer), a burst of 32 concurrent utterances through the dynamic batcher, and 512 real customer
+//! turns read after the bot's turn before them (`../shared/data/dialogues`, else the test
+//! fixture), 32 at a time, with and without the second read for intents (`[nlu] reread_intents`).
 //!
 //! `cargo bench --bench nlu`
 
@@ -11,12 +13,17 @@ use rapport::nlu::{BatchConfig, Nlu, NluConfig};
 const UTTERANCE: &str = "I have been waiting for two weeks and my order still has not arrived";
 
 fn nlu(threads: usize, max_wait_us: u64) -> Arc<Nlu> {
+    nlu_with(threads, max_wait_us, true)
+}
+
+fn nlu_with(threads: usize, max_wait_us: u64, reread_intents: bool) -> Arc<Nlu> {
     let config = NluConfig {
         threads,
         batch: BatchConfig {
             max_wait_us,
             ..BatchConfig::default()
         },
+        reread_intents,
         ..NluConfig::default()
     };
     Arc::new(Nlu::load(&config).expect("model loads"))
@@ -62,5 +69,71 @@ fn burst(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single_utterance, burst);
+/// Up to `count` (bot turn, customer turn) pairs, spread over the dialogue files.
+fn bot_and_customer_turns(count: usize) -> Vec<(String, String)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let shared =
+        ["uss_sgd", "uss_mwoz"].map(|s| format!("{root}/../shared/data/dialogues/{s}.jsonl"));
+    let fixture = [format!("{root}/tests/fixtures/dialogues.jsonl")];
+    let files: Vec<String> = if std::path::Path::new(&shared[0]).exists() {
+        shared.to_vec()
+    } else {
+        fixture.to_vec()
+    };
+    let mut pairs = Vec::new();
+    for file in &files {
+        for line in std::fs::read_to_string(file).unwrap().lines() {
+            let dialogue: serde_json::Value = serde_json::from_str(line).unwrap();
+            let mut bot = None;
+            for turn in dialogue["turns"].as_array().unwrap() {
+                let text = turn["text"].as_str().unwrap_or_default().to_string();
+                if turn["speaker"] == "user" {
+                    if let Some(bot) = bot.take() {
+                        pairs.push((bot, text));
+                    }
+                } else {
+                    bot = Some(text);
+                }
+            }
+        }
+    }
+    let step = (pairs.len() / count).max(1);
+    pairs.into_iter().step_by(step).take(count).collect()
+}
+
+fn after_the_bot_turn(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let pairs = Arc::new(bot_and_customer_turns(512));
+    let mut group = c.benchmark_group("after the bot's turn");
+    group.throughput(criterion::Throughput::Elements(pairs.len() as u64));
+    group.sample_size(10);
+    for reread in [false, true] {
+        let nlu = nlu_with(2, 500, reread);
+        let name = format!(
+            "{} real turns, 32 at a time, reread_intents={reread}",
+            pairs.len()
+        );
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime.block_on(async {
+                    use futures_util::StreamExt;
+                    futures_util::stream::iter(pairs.iter())
+                        .map(|(bot, customer)| nlu.score(customer, Some(bot)))
+                        .buffer_unordered(32)
+                        .for_each(|scored| async move {
+                            scored.unwrap();
+                        })
+                        .await
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, single_utterance, burst, after_the_bot_turn);
 criterion_main!(benches);
