@@ -26,6 +26,7 @@ pub const WEBHOOK_DELIVERIES: &str = "rapport_webhook_deliveries_total";
 pub const WEBHOOK_DROPPED: &str = "rapport_webhook_dropped_total";
 pub const SUPERVISOR_VIEWERS: &str = "rapport_supervisor_viewers";
 pub const AUDIT_DROPPED: &str = "rapport_audit_dropped_total";
+pub const INTENT_REREADS: &str = "rapport_intent_rereads_total";
 
 /// The label values each labelled metric starts with (at zero).
 const TURN_LABELS: &[(&str, &str)] = &[
@@ -128,6 +129,10 @@ fn describe() {
         AUDIT_DROPPED,
         "Signals not written to the audit file because its buffer was full"
     );
+    describe_counter!(
+        INTENT_REREADS,
+        "Customer turns read a second time, alone, for their intents"
+    );
 }
 
 /// Every metric, with its known label values, at zero.
@@ -146,6 +151,7 @@ fn register_at_zero() {
     }
     counter!(WEBHOOK_DROPPED).absolute(0);
     counter!(AUDIT_DROPPED).absolute(0);
+    counter!(INTENT_REREADS).absolute(0);
     for kind in ["turns", "conversations"] {
         counter!(QUOTA_REJECTIONS, "kind" => kind).absolute(0);
     }
@@ -170,6 +176,11 @@ pub fn set_queue_depth(depth: usize) {
 pub fn record_batch(size: usize, took: Duration) {
     histogram!(BATCH_SIZE).record(size as f64);
     histogram!(INFERENCE_SECONDS).record(took.as_secs_f64());
+}
+
+/// A customer turn read again alone for its intents (`nlu::reread`).
+pub fn intent_reread() {
+    counter!(INTENT_REREADS).increment(1);
 }
 
 pub fn turn(speaker: &'static str, outcome: &'static str) {

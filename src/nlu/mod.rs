@@ -155,6 +155,7 @@ impl Nlu {
         let mut scores = ran.output;
         let mut run = ran.run;
         if let Some(thresholds) = self.reread_thresholds(context, &scores) {
+            crate::telemetry::intent_reread();
             let alone = self.run(self.encoder.encode(text, None)?).await?;
             reread::blend(&mut scores.intents, &alone.output.intents, thresholds);
             run.finished = alone.run.finished;
