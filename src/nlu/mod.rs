@@ -155,10 +155,17 @@ impl Nlu {
         let mut scores = ran.output;
         let mut run = ran.run;
         if let Some(thresholds) = self.reread_thresholds(context, &scores) {
-            crate::telemetry::intent_reread();
-            let alone = self.run(self.encoder.encode(text, None)?).await?;
-            reread::blend(&mut scores.intents, &alone.output.intents, thresholds);
-            run.finished = alone.run.finished;
+            // A full queue does not refuse a turn already scored: its intents stay as read in
+            // context.
+            match self.run(self.encoder.encode(text, None)?).await {
+                Ok(alone) => {
+                    crate::telemetry::intent_reread();
+                    reread::blend(&mut scores.intents, &alone.output.intents, thresholds);
+                    run.finished = alone.run.finished;
+                }
+                Err(NluError::Overloaded) => {}
+                Err(error) => return Err(error),
+            }
         }
         let times = NluTimes {
             tokenize_start,
