@@ -8,6 +8,8 @@
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rapport::eval::SplitFilter;
+use rapport::eval::dialogue::{Role, load_all};
 use rapport::nlu::{BatchConfig, Nlu, NluConfig};
 
 const UTTERANCE: &str = "I have been waiting for two weeks and my order still has not arrived";
@@ -29,6 +31,14 @@ fn nlu_with(threads: usize, max_wait_us: u64, reread_intents: bool) -> Arc<Nlu> 
     Arc::new(Nlu::load(&config).expect("model loads"))
 }
 
+fn two_worker_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 fn single_utterance(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -41,11 +51,7 @@ fn single_utterance(c: &mut Criterion) {
 }
 
 fn burst(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = two_worker_runtime();
     let nlu = nlu(2, 500);
     let mut group = c.benchmark_group("burst");
     group.throughput(criterion::Throughput::Elements(32));
@@ -74,39 +80,27 @@ fn bot_and_customer_turns(count: usize) -> Vec<(String, String)> {
     let root = env!("CARGO_MANIFEST_DIR");
     let shared =
         ["uss_sgd", "uss_mwoz"].map(|s| format!("{root}/../shared/data/dialogues/{s}.jsonl"));
-    let fixture = [format!("{root}/tests/fixtures/dialogues.jsonl")];
-    let files: Vec<String> = if std::path::Path::new(&shared[0]).exists() {
+    let files = if std::path::Path::new(&shared[0]).exists() {
         shared.to_vec()
     } else {
-        fixture.to_vec()
+        vec![format!("{root}/tests/fixtures/dialogues.jsonl")]
     };
-    let mut pairs = Vec::new();
-    for file in &files {
-        for line in std::fs::read_to_string(file).unwrap().lines() {
-            let dialogue: serde_json::Value = serde_json::from_str(line).unwrap();
-            let mut bot = None;
-            for turn in dialogue["turns"].as_array().unwrap() {
-                let text = turn["text"].as_str().unwrap_or_default().to_string();
-                if turn["speaker"] == "user" {
-                    if let Some(bot) = bot.take() {
-                        pairs.push((bot, text));
-                    }
-                } else {
-                    bot = Some(text);
-                }
-            }
-        }
-    }
+    let pairs: Vec<(String, String)> = load_all(&files, SplitFilter::All, None)
+        .unwrap()
+        .iter()
+        .flat_map(|dialogue| {
+            dialogue.turns.windows(2).filter_map(|turns| {
+                (turns[0].speaker == Role::Agent && turns[1].speaker == Role::User)
+                    .then(|| (turns[0].text.clone(), turns[1].text.clone()))
+            })
+        })
+        .collect();
     let step = (pairs.len() / count).max(1);
     pairs.into_iter().step_by(step).take(count).collect()
 }
 
 fn after_the_bot_turn(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = two_worker_runtime();
     let pairs = Arc::new(bot_and_customer_turns(512));
     let mut group = c.benchmark_group("after the bot's turn");
     group.throughput(criterion::Throughput::Elements(pairs.len() as u64));

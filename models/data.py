@@ -176,37 +176,43 @@ def asks_for_nothing(examples: list) -> np.ndarray:
     return np.array([e.dissatisfaction == 0 and not _INTENT_WORDS.search(e.text) for e in examples], bool)
 
 
+def _dialogue_records(root: Path, split: str, sources) -> list:
+    """(source, dialogue) of each labelled dialogue in the split ("all": every one)."""
+    return [
+        (source, dialogue)
+        for source in sources
+        for dialogue in map(json.loads, (root / "dialogues" / f"{source}.jsonl").read_text().splitlines())
+        if split == "all" or dialogue_split(dialogue["dialogue_id"]) == split
+    ]
+
+
 def dialogues(root: Path, split: str, sources=("uss_sgd", "uss_mwoz"), intent_negative_share: float = 0.0) -> list:
     """User turns of the labelled chatbot dialogues, with the bot's previous turn as context;
     dissatisfaction = the turn's majority satisfaction rating ≤ 2. Split by dialogue. With
     intent_negative_share > 0, that share of the satisfied turns (picked by a hash of the text)
     also carries all-zero intent targets."""
     examples = []
-    for source in sources:
-        for line in (root / "dialogues" / f"{source}.jsonl").read_text().splitlines():
-            dialogue = json.loads(line)
-            if split != "all" and dialogue_split(dialogue["dialogue_id"]) != split:
+    for source, dialogue in _dialogue_records(root, split, sources):
+        context = None
+        for turn in dialogue["turns"]:
+            if turn["speaker"] != "user":
+                context = turn["text"]
                 continue
-            context = None
-            for turn in dialogue["turns"]:
-                if turn["speaker"] != "user":
-                    context = turn["text"]
-                    continue
-                text = turn["text"]
-                look_alike = (
-                    not turn.get("frustrated")
-                    and fnv1a64(text) % 1000 < intent_negative_share * 1000
-                    and not _INTENT_WORDS.search(text)
+            text = turn["text"]
+            look_alike = (
+                not turn.get("frustrated")
+                and fnv1a64(text) % 1000 < intent_negative_share * 1000
+                and not _INTENT_WORDS.search(text)
+            )
+            examples.append(
+                Example(
+                    text,
+                    context=context,
+                    dissatisfaction=1.0 if turn.get("frustrated") else 0.0,
+                    intents=[0.0] * len(INTENTS) if look_alike else None,
+                    group=source,
                 )
-                examples.append(
-                    Example(
-                        text,
-                        context=context,
-                        dissatisfaction=1.0 if turn.get("frustrated") else 0.0,
-                        intents=[0.0] * len(INTENTS) if look_alike else None,
-                        group=source,
-                    )
-                )
+            )
     return examples
 
 
@@ -226,15 +232,19 @@ def bot_turns(root: Path, lang: str) -> list:
 
     turns = phrasings.bot_turns(lang, "train")
     if lang == "en":
-        for source in ("uss_sgd", "uss_mwoz"):
-            for line in (root / "dialogues" / f"{source}.jsonl").read_text().splitlines():
-                dialogue = json.loads(line)
-                if dialogue_split(dialogue["dialogue_id"]) == "train":
-                    turns += [
-                        t["text"] for t in dialogue["turns"]
-                        if t["speaker"] != "user" and not _BOT_INTENT_WORDS.search(t["text"])
-                    ]
+        turns += [
+            t["text"]
+            for _, dialogue in _dialogue_records(root, "train", ("uss_sgd", "uss_mwoz"))
+            for t in dialogue["turns"]
+            if t["speaker"] != "user" and not _BOT_INTENT_WORDS.search(t["text"])
+        ]
     return turns
+
+
+def context_for(text: str, turns: list | None):
+    """The bot turn a phrasing is read after: one of `turns` picked by a hash of the text (the
+    same text always gets the same turn); None without turns."""
+    return turns[fnv1a64(text) % len(turns)] if turns else None
 
 
 def intent_examples(split: str, contexts: dict | None = None) -> list:
@@ -243,12 +253,8 @@ def intent_examples(split: str, contexts: dict | None = None) -> list:
     language's bot turns (picked by a hash of the text), as the service reads a customer turn."""
     import intents
 
-    def context_of(lang: str, text: str):
-        turns = (contexts or {}).get(lang)
-        return turns[fnv1a64(text) % len(turns)] if turns else None
-
     return [
-        Example(text, context=context_of(lang, text), intents=targets, group=f"intents-{lang}")
+        Example(text, context=context_for(text, (contexts or {}).get(lang)), intents=targets, group=f"intents-{lang}")
         for lang, text, targets in intents.examples(split)
     ]
 

@@ -20,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import intents  # noqa: E402
 import phrasings  # noqa: E402
-from data import fnv1a64  # noqa: E402
+from data import context_for  # noqa: E402
 
 CHOICES = intents.SPLITS + ("next", "round-N")
 
@@ -56,8 +56,8 @@ def rows(split: str, with_context: bool = False) -> list:
             "text": text,
             "intents": [name for name, target in zip(intents.INTENTS, targets) if target],
         }
-        if turns := bot_turns.get(language):
-            row["context"] = turns[fnv1a64(text) % len(turns)]
+        if context := context_for(text, bot_turns.get(language)):
+            row["context"] = context
         out.append(row)
     return out
 

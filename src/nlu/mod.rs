@@ -160,7 +160,8 @@ impl Nlu {
             match self.run(self.encoder.encode(text, None)?).await {
                 Ok(alone) => {
                     crate::telemetry::intent_reread();
-                    reread::blend(&mut scores.intents, &alone.output.intents, thresholds);
+                    scores.intents =
+                        reread::blend(&scores.intents, &alone.output.intents, thresholds);
                     run.finished = alone.run.finished;
                 }
                 Err(NluError::Overloaded) => {}

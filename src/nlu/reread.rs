@@ -11,7 +11,7 @@
 //! dialogues' customer turns the screen passes about 9%, so the second read costs a fraction of
 //! a pass; the mean fires on their satisfied turns no more often than the read in context.
 
-use super::IntentScore;
+use super::{IntentScore, Scores};
 
 /// Share of an intent's threshold its probability in context must reach for the second read.
 pub const SCREEN: f32 = 0.1;
@@ -25,13 +25,21 @@ pub fn hints_at_intent(intents: &[IntentScore], thresholds: &[f32]) -> bool {
         .any(|(intent, threshold)| intent.probability >= SCREEN * threshold)
 }
 
-/// Each intent's probability becomes the mean of its read in context and its read alone, and
-/// is detected again against its threshold. The three slices are in the model's intent order.
-pub fn blend(in_context: &mut [IntentScore], alone: &[IntentScore], thresholds: &[f32]) {
-    for ((intent, alone), threshold) in in_context.iter_mut().zip(alone).zip(thresholds) {
-        intent.probability = (intent.probability + alone.probability) / 2.0;
-        intent.detected = intent.probability >= *threshold;
-    }
+/// Each intent's probability is the mean of its read in context and its read alone, detected
+/// against its threshold as the model's own reads are ([`Scores::score_intents`]). The three
+/// slices are in the model's intent order.
+pub fn blend(
+    in_context: &[IntentScore],
+    alone: &[IntentScore],
+    thresholds: &[f32],
+) -> Vec<IntentScore> {
+    let labels: Vec<_> = in_context.iter().map(|i| i.intent.clone()).collect();
+    let means: Vec<f32> = in_context
+        .iter()
+        .zip(alone)
+        .map(|(a, b)| (a.probability + b.probability) / 2.0)
+        .collect();
+    Scores::score_intents(&labels, thresholds, &means)
 }
 
 #[cfg(test)]
@@ -61,11 +69,10 @@ mod tests {
 
     #[test]
     fn the_blend_is_the_mean_of_both_reads_detected_against_the_threshold() {
-        let mut in_context = intents(&[0.3, 0.02]);
-        blend(&mut in_context, &intents(&[0.9, 0.5]), &[0.5, 0.3]);
-        let probabilities: Vec<f32> = in_context.iter().map(|i| i.probability).collect();
+        let blended = blend(&intents(&[0.3, 0.02]), &intents(&[0.9, 0.5]), &[0.5, 0.3]);
+        let probabilities: Vec<f32> = blended.iter().map(|i| i.probability).collect();
         assert_eq!(probabilities, [0.6, 0.26]);
-        assert!(in_context[0].detected);
-        assert!(!in_context[1].detected, "0.26 is below its threshold 0.3");
+        assert!(blended[0].detected);
+        assert!(!blended[1].detected, "0.26 is below its threshold 0.3");
     }
 }
