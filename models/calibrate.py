@@ -11,9 +11,10 @@ Tuned on dev only (test splits stay untouched until evaluate.py and `rapport eva
   (dialogues) at its best dev F1;
 - a threshold per intent on phrasings the network never saw (phrasings.py calibration, written
   apart from the training phrasings): the lowest one that fires on at most 3% of their
-  look-alikes and on at most 0.3% of the dev dialogues' satisfied turns
-  (metrics.tune_look_alike_thresholds). The shipped thresholds are chosen the same way on the
-  int8 graph (intent_thresholds.py, run by export.ship); these full-precision ones are reported.
+  look-alikes and, unless it is a complaint (intents.REAL_TURN_BOUNDED), on at most 0.3% of the
+  dev dialogues' satisfied turns (metrics.tune_look_alike_thresholds). The shipped thresholds
+  are chosen the same way on the int8 graph (intent_thresholds.py, run by export.ship); these
+  full-precision ones are reported.
 """
 
 import argparse
@@ -27,7 +28,7 @@ import torch
 import data
 import export
 import metrics
-from intents import INTENTS
+from intents import INTENTS, REAL_TURN_BOUNDED
 from network import Network
 
 HERE = Path(__file__).resolve().parent
@@ -112,7 +113,10 @@ def calibrate(network, tokenizer, dev: dict):
         "frustration_mix": mix,
         "dissatisfaction_threshold": metrics.tune_thresholds(out["dialogues"]["dissatisfaction"][:, None], dissatisfied[:, None])[0],
         "intent_thresholds": metrics.tune_look_alike_thresholds(
-            out["intent_calibration"]["intents"], calibration_labels, out["dialogues"]["intents"][asks_nothing]
+            out["intent_calibration"]["intents"],
+            calibration_labels,
+            out["dialogues"]["intents"][asks_nothing],
+            REAL_TURN_BOUNDED,
         ),
     }
     no_context = predict(network, tokenizer, dev["dialogues"], with_context=False)

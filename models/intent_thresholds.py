@@ -6,9 +6,10 @@ calibrate.py picks thresholds on the full-precision network; the int8 graph's in
 probabilities differ from those by a few hundredths, which moves recall on new phrasings by
 several points at a threshold. So export.ship re-chooses them here, on the int8 graph's own
 outputs: per intent, the lowest threshold that fires on at most 3% of the look-alikes of the
-calibration phrasings (phrasings.py: written apart from everything trained on) and on at most
-0.3% of the dev dialogues' satisfied turns (metrics.tune_look_alike_thresholds). Test data is
-never read.
+calibration phrasings (phrasings.py: written apart from everything trained on) and, for the
+intents whose cue acts on its own (every one but complaints; intents.REAL_TURN_BOUNDED), on at
+most 0.3% of the dev dialogues' satisfied turns (metrics.tune_look_alike_thresholds). Test data
+is never read.
 """
 
 import json
@@ -21,7 +22,7 @@ from tokenizers import Tokenizer
 import data
 import metrics
 from evaluate import run, session_for
-from intents import INTENTS
+from intents import INTENTS, REAL_TURN_BOUNDED
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,7 +36,7 @@ def choose(folder: Path, root: Path = HERE.parent.parent / "shared/data") -> dic
     probs = run(session, tokenizer, phrasings)["intents"]
     real = run(session, tokenizer, dialogues)["intents"][data.asks_for_nothing(dialogues)]
     labels = np.array([e.intents for e in phrasings])
-    thresholds = metrics.tune_look_alike_thresholds(probs, labels, real)
+    thresholds = metrics.tune_look_alike_thresholds(probs, labels, real, REAL_TURN_BOUNDED)
 
     spec_path = folder / "labels.json"
     spec = json.loads(spec_path.read_text())

@@ -34,6 +34,12 @@ from collections import Counter
 import phrasings
 
 INTENTS = ("person", "voice", "sms", "email", "video", "messaging", "connection_trouble", "complaint")
+# Whether an intent's threshold is also bounded on real satisfied dialogue turns
+# (metrics.tune_look_alike_thresholds). A lone cue for a person escalates at once, one for a
+# channel switches at once and trouble on the line switches after a second cue, so a false cue on
+# an ordinary turn pulls in an agent or moves the customer: bounded. A complaint acts only
+# together with a high escalation risk (src/policy/rules.rs): its look-alike bound is enough.
+REAL_TURN_BOUNDED = tuple(name != "complaint" for name in INTENTS)
 _CODES = {
     "person": "person", "voice": "voice", "sms": "sms", "email": "email", "video": "video",
     "msg": "messaging", "conn": "connection_trouble", "compl": "complaint",
