@@ -10,7 +10,9 @@ same person on every turn), the "label" is the dialogue-level target computed fr
 "prediction" is annotator k's own judgement (some user turn they rated <= 2; their lowest rating
 as the score for ROC-AUC). The figures are what `rapport eval` reports for the service (recall,
 false-escalation rate, Youden's J, peak ROC-AUC), so they show how far a person reading the same
-dialogues agrees with the label: a model cannot be expected to agree with it much better.
+dialogues agrees with the label: a model cannot be expected to agree with it much better. The turn
+ROC-AUC is the same comparison per turn: annotator k's rating as the score, the others' mean
+rating <= 2 as the label (the analogue of a turn's `frustrated`).
 """
 
 import argparse
@@ -37,6 +39,11 @@ def agreement(dialogues: list, k: int) -> dict:
         others = [statistics.mean(r for i, r in enumerate(t["ratings"]) if i != k) for t in turns]
         labels.append(min(others) <= 2)
         scores.append(-min(t["ratings"][k] for t in turns))
+    turn_labels, turn_scores = [], []
+    for dialogue in dialogues:
+        for t in rated_user_turns(dialogue):
+            turn_labels.append(statistics.mean(r for i, r in enumerate(t["ratings"]) if i != k) <= 2)
+            turn_scores.append(-t["ratings"][k])
     predicted = [s >= -2 for s in scores]
     positives = sum(labels)
     recall = sum(p and y for p, y in zip(predicted, labels)) / positives
@@ -44,6 +51,7 @@ def agreement(dialogues: list, k: int) -> dict:
     return {
         "dialogues": len(labels), "positives": positives, "recall": recall,
         "false_escalation_rate": fer, "youden_j": recall - fer, "peak_roc_auc": roc_auc_score(labels, scores),
+        "turn_roc_auc": roc_auc_score(turn_labels, turn_scores),
     }
 
 
@@ -51,14 +59,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path, default=DEFAULT)
     args = parser.parse_args()
-    print("| source | annotator | dialogues | positives | recall | FER | Youden's J | peak ROC-AUC |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| source | annotator | dialogues | positives | recall | FER | Youden's J | peak ROC-AUC | turn ROC-AUC |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path in args.files:
         dialogues = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         for k in range(3):
             a = agreement(dialogues, k)
             print(f"| {path.stem} | {k} | {a['dialogues']} | {a['positives']} | {a['recall']:.2f} | "
-                  f"{a['false_escalation_rate']:.2f} | {a['youden_j']:.2f} | {a['peak_roc_auc']:.2f} |")
+                  f"{a['false_escalation_rate']:.2f} | {a['youden_j']:.2f} | {a['peak_roc_auc']:.2f} | "
+                  f"{a['turn_roc_auc']:.2f} |")
 
 
 if __name__ == "__main__":
