@@ -17,12 +17,17 @@ use crate::report::{
 };
 use crate::support::{CpuUse, Percentiles, Rng, cpu_sample, cpu_use};
 use crate::{
-    Args, BoxError, code_name, connect, connections_for, customer_turn, end_request, run_id,
+    Args, BoxError, bot_turn, code_name, connect, connections_for, customer_turn, end_request,
+    run_id,
 };
 
 /// What a response in a stream's ordered reply sequence answers.
 enum Sent {
-    Turn { at: Instant },
+    Turn {
+        at: Instant,
+    },
+    /// A bot turn sent before its customer turn: answered `Recorded`, not timed.
+    Bot,
     End,
 }
 
@@ -224,7 +229,19 @@ impl StreamLoad {
                 receiver_permits.add_permits(1);
                 let Some(what) = sent.next().await else { break };
                 let now = Instant::now();
-                let Sent::Turn { at } = what else { continue };
+                let at = match what {
+                    Sent::Turn { at } => at,
+                    Sent::Bot => {
+                        if !matches!(
+                            message.outcome,
+                            Some(converse_response::Outcome::Recorded(_))
+                        ) {
+                            stats.error("unexpected-outcome");
+                        }
+                        continue;
+                    }
+                    Sent::End => continue,
+                };
                 let in_window = now >= times.warm && now <= times.end;
                 match &message.outcome {
                     Some(converse_response::Outcome::Error(e)) => stats.error(code_name(e.code)),
@@ -273,12 +290,31 @@ impl StreamLoad {
                 break;
             };
             permit.forget();
-            let at = due.unwrap_or_else(Instant::now);
             let slot = next_slot;
             next_slot = (next_slot + 1) % slots.len();
             let (generation, turn) = slots[slot];
             let conversation = format!("{}-{slot}-{generation}", self.prefix);
-            let text = &self.corpus[self.rng.below(self.corpus.len())];
+            let line = &self.corpus[self.rng.below(self.corpus.len())];
+            let (bot, text) = match line.split_once('\t') {
+                Some((bot, text)) => (Some(bot), text),
+                None => (None, line.as_str()),
+            };
+            if let Some(bot) = bot {
+                let Ok(permit) = permits.acquire().await else {
+                    break;
+                };
+                permit.forget();
+                let _ = sent_tx.send(Sent::Bot);
+                if requests
+                    .send(bot_turn(&self.tenant, &conversation, turn + 1, bot))
+                    .await
+                    .is_err()
+                {
+                    break 'send;
+                }
+            }
+            // Flat out, the customer turn's latency starts once its bot turn is on its way.
+            let at = due.unwrap_or_else(Instant::now);
             let _ = sent_tx.send(Sent::Turn { at });
             if requests
                 .send(customer_turn(&self.tenant, &conversation, turn + 1, text))

@@ -4,7 +4,8 @@
 //!
 //! * load (default): `--streams` Converse streams carry `--conversations` live conversations of
 //!   `--turns` customer turns each (then `EndConversation` and a fresh conversation), utterances
-//!   drawn from `--corpus`. Flat out (`--window` turns in flight per stream, latency from each
+//!   drawn from `--corpus`; a `BOT<TAB>CUSTOMER` line sends the bot's turn first, so the customer
+//!   turn is read after it (`benches/real_corpus.py --pairs`). Flat out (`--window` turns in flight per stream, latency from each
 //!   turn's send) or at a fixed
 //!   offered rate (`--rate` turns/s, open loop: latency counts from the scheduled send time, so
 //!   a stalled server is not hidden by a stalled client).
@@ -48,7 +49,8 @@ pub struct Args {
     /// Server URL (loopback only).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     pub target: String,
-    /// One utterance per line.
+    /// One utterance per line; in load mode a line `BOT<TAB>CUSTOMER` sends the bot's turn
+    /// before the customer's (only the customer turn is counted and timed).
     #[arg(long, default_value = "benches/corpus.txt")]
     pub corpus: PathBuf,
     /// Concurrent Converse streams.
@@ -173,11 +175,44 @@ pub fn customer_turn(
     turn: usize,
     text: &str,
 ) -> proto::ConverseRequest {
+    turn_request(
+        tenant,
+        conversation,
+        turn.to_string(),
+        proto::Speaker::Customer,
+        text,
+    )
+}
+
+/// The bot's reply a customer turn answers (a `BOT<TAB>CUSTOMER` corpus line); the server reads
+/// the customer turn after it, as a chatbot platform's stream makes it.
+pub fn bot_turn(
+    tenant: &str,
+    conversation: &str,
+    turn: usize,
+    text: &str,
+) -> proto::ConverseRequest {
+    turn_request(
+        tenant,
+        conversation,
+        format!("{turn}b"),
+        proto::Speaker::Bot,
+        text,
+    )
+}
+
+fn turn_request(
+    tenant: &str,
+    conversation: &str,
+    turn_id: String,
+    speaker: proto::Speaker,
+    text: &str,
+) -> proto::ConverseRequest {
     let turn = proto::Turn {
         tenant_id: tenant.into(),
         conversation_id: conversation.into(),
-        turn_id: turn.to_string(),
-        speaker: proto::Speaker::Customer as i32,
+        turn_id,
+        speaker: speaker as i32,
         text: text.into(),
         channel: proto::Channel::Chat as i32,
         available_channels: [
