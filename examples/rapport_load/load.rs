@@ -286,10 +286,6 @@ impl StreamLoad {
             if Instant::now() >= self.times.end {
                 break;
             }
-            let Ok(permit) = permits.acquire().await else {
-                break;
-            };
-            permit.forget();
             let slot = next_slot;
             next_slot = (next_slot + 1) % slots.len();
             let (generation, turn) = slots[slot];
@@ -299,6 +295,8 @@ impl StreamLoad {
                 Some((bot, text)) => (Some(bot), text),
                 None => (None, line.as_str()),
             };
+            // Each request takes its own permit, the bot turn's first, so a window of one
+            // still moves: the bot turn's answer frees the permit its customer turn takes.
             if let Some(bot) = bot {
                 let Ok(permit) = permits.acquire().await else {
                     break;
@@ -313,6 +311,10 @@ impl StreamLoad {
                     break 'send;
                 }
             }
+            let Ok(permit) = permits.acquire().await else {
+                break;
+            };
+            permit.forget();
             // Flat out, the customer turn's latency starts once its bot turn is on its way.
             let at = due.unwrap_or_else(Instant::now);
             let _ = sent_tx.send(Sent::Turn { at });
