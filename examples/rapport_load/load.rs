@@ -232,11 +232,12 @@ impl StreamLoad {
                 let at = match what {
                     Sent::Turn { at } => at,
                     Sent::Bot => {
-                        if !matches!(
-                            message.outcome,
-                            Some(converse_response::Outcome::Recorded(_))
-                        ) {
-                            stats.error("unexpected-outcome");
+                        match &message.outcome {
+                            Some(converse_response::Outcome::Recorded(_)) => {}
+                            Some(converse_response::Outcome::Error(e)) => {
+                                stats.error(code_name(e.code))
+                            }
+                            _ => stats.error("unexpected-outcome"),
                         }
                         continue;
                     }
