@@ -31,7 +31,7 @@ def rated_user_turns(dialogue: dict) -> list:
 
 
 def agreement(dialogues: list, k: int) -> dict:
-    labels, scores = [], []
+    labels, scores, turn_labels, turn_scores = [], [], [], []
     for dialogue in dialogues:
         turns = rated_user_turns(dialogue)
         if not turns:
@@ -39,11 +39,8 @@ def agreement(dialogues: list, k: int) -> dict:
         others = [statistics.mean(r for i, r in enumerate(t["ratings"]) if i != k) for t in turns]
         labels.append(min(others) <= 2)
         scores.append(-min(t["ratings"][k] for t in turns))
-    turn_labels, turn_scores = [], []
-    for dialogue in dialogues:
-        for t in rated_user_turns(dialogue):
-            turn_labels.append(statistics.mean(r for i, r in enumerate(t["ratings"]) if i != k) <= 2)
-            turn_scores.append(-t["ratings"][k])
+        turn_labels += [o <= 2 for o in others]
+        turn_scores += [-t["ratings"][k] for t in turns]
     predicted = [s >= -2 for s in scores]
     positives = sum(labels)
     recall = sum(p and y for p, y in zip(predicted, labels)) / positives

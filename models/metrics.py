@@ -22,19 +22,17 @@ def tune_look_alike_thresholds(
     probs: np.ndarray,
     labels: np.ndarray,
     real_probs: np.ndarray,
-    real_bounded=None,
+    real_bounded,
     max_false: float = 0.03,
     max_real_false: float = 0.003,
 ) -> list:
     """Per column, the lowest threshold in GRID (the most recall) whose false rate stays within
     max_false on the look-alikes (rows with no label) of `probs` and, for the columns marked in
-    `real_bounded` (default: all), within max_real_false on `real_probs`, real turns that ask for
+    `real_bounded`, within max_real_false on `real_probs`, real turns that ask for
     nothing. `probs` should be phrasings the network was not trained on (phrasings.py
     calibration): a threshold tuned on the training family's own dev split sits too high for new
     phrasings. No threshold meets both: the top of GRID."""
     none = labels.sum(1) == 0
-    if real_bounded is None:
-        real_bounded = [True] * labels.shape[1]
     chosen = []
     for column in range(labels.shape[1]):
         allowed = [
