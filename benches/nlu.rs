@@ -89,10 +89,11 @@ fn bot_and_customer_turns(count: usize) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .flat_map(|dialogue| {
-            dialogue.turns.windows(2).filter_map(|turns| {
-                (turns[0].speaker == Role::Agent && turns[1].speaker == Role::User)
-                    .then(|| (turns[0].text.clone(), turns[1].text.clone()))
-            })
+            dialogue
+                .turns
+                .windows(2)
+                .filter(|turns| turns[0].speaker == Role::Agent && turns[1].speaker == Role::User)
+                .map(|turns| (turns[0].text.clone(), turns[1].text.clone()))
         })
         .collect();
     let step = (pairs.len() / count).max(1);

@@ -44,7 +44,7 @@ pub enum Checked {
 pub enum TurnOutcome {
     /// A customer turn was scored; the signals it fired, if any.
     Assessed {
-        facts: TurnFacts,
+        facts: Box<TurnFacts>,
         signals: Vec<Arc<Signal>>,
     },
     /// A bot or agent turn was recorded.
@@ -58,7 +58,7 @@ enum Applied {
     Duplicate,
     Recorded,
     Assessed {
-        facts: TurnFacts,
+        facts: Box<TurnFacts>,
         decisions: Vec<Decision>,
         /// Taken only when a rule fired.
         snapshot: Option<Snapshot>,
@@ -309,7 +309,7 @@ impl Pipeline {
             );
             let snapshot = (!decisions.is_empty()).then(|| conversation.state.snapshot());
             Ok(Applied::Assessed {
-                facts,
+                facts: Box::new(facts),
                 decisions,
                 snapshot,
             })
@@ -335,7 +335,7 @@ impl Pipeline {
                     Some(snapshot) => self.publish(key, &facts, decisions, &snapshot),
                     None => Vec::new(),
                 };
-                if let Some(trace) = trace.as_deref_mut() {
+                if let Some(trace) = trace {
                     trace.stage("publish", publishing, Instant::now());
                 }
                 TurnOutcome::Assessed { facts, signals }

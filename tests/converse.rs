@@ -101,7 +101,7 @@ async fn a_bad_turn_gets_a_status_and_the_stream_and_other_conversations_carry_o
     let after = stream
         .say(customer("good", "2", "ok, and when will it be fixed?"))
         .await;
-    assert_eq!(assessment(&after).scores.is_some(), true);
+    assert!(assessment(&after).scores.is_some());
     let state = server
         .pipeline
         .conversation(&rapport::store::ConversationKey {

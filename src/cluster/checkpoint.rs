@@ -6,6 +6,7 @@
 //! `rapport_cluster_checkpoint_backlog` says how many are not written yet.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -120,10 +121,11 @@ async fn write(
                 health.failed("write_checkpoints", &error);
                 // Put them back unless a newer checkpoint of the same conversation came in.
                 for (key, write) in chunk {
-                    if pending.contains_key(&key) {
-                        gauge!(CHECKPOINT_BACKLOG).decrement(1.0);
-                    } else {
-                        pending.insert(key, write);
+                    match pending.entry(key) {
+                        Entry::Occupied(_) => gauge!(CHECKPOINT_BACKLOG).decrement(1.0),
+                        Entry::Vacant(slot) => {
+                            slot.insert(write);
+                        }
                     }
                 }
                 backoff.wait().await;

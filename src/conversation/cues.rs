@@ -148,9 +148,7 @@ static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(
             r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:a|an|the|some)?\s*(?:real|live)?\s*{PERSON}\b"
         ),
-        format!(
-            r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b"
-        ),
+        r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b".to_string(),
         r"^\W*(?:agent|representative|operator|human)(?:\s+please)?\W*$".to_string(),
     ])
 });
@@ -255,10 +253,10 @@ fn scan(text: &str) -> Scan {
     if let Some(found) = english.or_else(|| line_trouble::find_line_trouble(text)) {
         cues.push(cue(CueKind::ConnectionTrouble, found, None));
     }
-    if hits.matched(3) {
-        if let Some(found) = COMPLAINT.find(text) {
-            cues.push(cue(CueKind::Complaint, found.as_str(), None));
-        }
+    if hits.matched(3)
+        && let Some(found) = COMPLAINT.find(text)
+    {
+        cues.push(cue(CueKind::Complaint, found.as_str(), None));
     }
     Scan {
         cues,

@@ -68,11 +68,11 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// `None` when nothing was found.
 fn once(normalised: &str) -> Option<String> {
     let mut spans = Vec::new();
-    for found in EMAIL.find_iter(&normalised) {
+    for found in EMAIL.find_iter(normalised) {
         spans.push(Span::new(found.range(), "[EMAIL]"));
     }
-    numbers::find(&normalised, &mut spans);
-    context::find(&normalised, &mut spans);
+    numbers::find(normalised, &mut spans);
+    context::find(normalised, &mut spans);
     if spans.is_empty() {
         return None;
     }

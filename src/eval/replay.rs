@@ -136,7 +136,7 @@ async fn one_in_process(
             };
             match outcome {
                 Ok(TurnOutcome::Assessed { facts, signals }) => {
-                    customer.facts = Some(facts);
+                    customer.facts = Some(*facts);
                     customer.fired = signals
                         .iter()
                         .map(|s| Fired {

@@ -304,7 +304,9 @@ impl fmt::Display for SourceReport {
             write!(header, "{:>25}", target.target.name())?;
         }
         writeln!(f, "{header}")?;
-        let rows: [(&str, fn(&TargetReport) -> String); 10] = [
+        // A row's label and how to render its cell for one target.
+        type Row = (&'static str, fn(&TargetReport) -> String);
+        let rows: [Row; 10] = [
             ("positives", |t| format!("{} / {}", t.positives, t.labelled)),
             ("escalation rate", |t| percent(t.escalation_rate)),
             ("precision", |t| number(t.precision)),

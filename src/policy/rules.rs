@@ -144,29 +144,30 @@ fn channel_switch(
         && !cooling_down
         && facts.has_cue(CueKind::ConnectionTrouble)
         && state.connection_trouble >= config.connection_trouble_turns
+        && let Some(&target) = config.line_trouble_channels.iter().find(|c| available(c))
     {
-        if let Some(&target) = config.line_trouble_channels.iter().find(|c| available(c)) {
-            return Some(switch(
-                vec![Reason::ConnectionTrouble],
-                "switch.connection-trouble",
-                Priority::High,
-                target,
-            ));
-        }
+        return Some(switch(
+            vec![Reason::ConnectionTrouble],
+            "switch.connection-trouble",
+            Priority::High,
+            target,
+        ));
     }
 
     let complaint_growing = state.complaints >= config.complaint_turns
         && !facts.language.low_reliability
         && facts.risk.value >= config.switch_point(facts.risk.operating_point);
-    if state.channel.is_text() && complaint_growing && !cooling_down {
-        if let Some(&target) = config.complaint_channels.iter().find(|c| available(c)) {
-            return Some(switch(
-                vec![Reason::ComplaintGrowing],
-                "switch.complaint-growing",
-                Priority::Normal,
-                target,
-            ));
-        }
+    if state.channel.is_text()
+        && complaint_growing
+        && !cooling_down
+        && let Some(&target) = config.complaint_channels.iter().find(|c| available(c))
+    {
+        return Some(switch(
+            vec![Reason::ComplaintGrowing],
+            "switch.complaint-growing",
+            Priority::Normal,
+            target,
+        ));
     }
     None
 }

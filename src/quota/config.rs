@@ -51,10 +51,10 @@ impl QuotaLimits {
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        if let Some(rate) = self.turns_per_second_per_tenant {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(format!("turns_per_second_per_tenant ({rate}) must be > 0"));
-            }
+        if let Some(rate) = self.turns_per_second_per_tenant
+            && !(rate.is_finite() && rate > 0.0)
+        {
+            return Err(format!("turns_per_second_per_tenant ({rate}) must be > 0"));
         }
         if self.burst == Some(0) {
             return Err("burst must be at least 1".into());

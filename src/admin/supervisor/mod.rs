@@ -68,10 +68,10 @@ fn filter(
     state: &AdminState,
     parts: &Parts,
     asked: Option<&str>,
-) -> Result<TenantFilter, Response> {
+) -> Result<TenantFilter, Box<Response>> {
     allowed_tenants(parts, &state.auth)
         .map(|allowed| allowed.narrowed(asked))
-        .map_err(|denied| refused(&denied))
+        .map_err(|denied| Box::new(refused(&denied)))
 }
 
 /// 401 (with `WWW-Authenticate: Bearer`) without a known token, 403 without the `read` scope.
@@ -181,7 +181,7 @@ async fn conversations(
 ) -> Response {
     match filter(&state, &parts, query.tenants.as_deref()) {
         Ok(filter) => Json(view::rows(&state.pipeline, &state.board, &filter)).into_response(),
-        Err(refused) => refused,
+        Err(refused) => *refused,
     }
 }
 
@@ -192,7 +192,7 @@ async fn conversation(
 ) -> Response {
     let filter = match filter(&state, &parts, None) {
         Ok(filter) => filter,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let key = ConversationKey {
         tenant_id: query.tenant,
@@ -212,7 +212,7 @@ async fn events(
 ) -> Response {
     let filter = match filter(&state, &parts, query.tenants.as_deref()) {
         Ok(filter) => filter,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     // Checked again at every snapshot, so a token revoked by a reload closes the stream.
     let token = access::presented_token(&parts);

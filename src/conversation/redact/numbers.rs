@@ -71,7 +71,7 @@ pub fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The IBAN checksum: the country code and check digits moved to the end, letters as 10–35,
