@@ -3,9 +3,12 @@
 A cross-check of the load tool's single-stream row with a client that is not ours (tonic):
 each turn is sent only after the previous answer arrived, as a chatbot platform would, and its
 latency runs from the send to its answer. Conversations of 8 turns, utterances drawn from a
-corpus (one per line), the first `--warmup` turns not counted.
+corpus (one per line), the first `--warmup` turns not counted. A `BOT<TAB>CUSTOMER` line
+(`benches/real_corpus.py --pairs`) sends the bot turn first and waits for its answer, so the
+customer turn is read after the bot's reply, as in production; only the customer turn is timed.
 
     .venv/bin/python benches/grpcio_single_stream.py 127.0.0.1:50051 --corpus target/bench/corpus-real.txt
+    .venv/bin/python benches/grpcio_single_stream.py 127.0.0.1:50051 --corpus target/bench/corpus-real-pairs.txt
 """
 
 import argparse
@@ -31,7 +34,8 @@ def main() -> int:
     parser.add_argument("--label", default="grpcio single stream", help="scenario name of the RESULT line")
     args = parser.parse_args()
 
-    texts = [line.strip() for line in open(args.corpus, encoding="utf-8") if line.strip()]
+    lines = [line.strip() for line in open(args.corpus, encoding="utf-8") if line.strip()]
+    pairs = [line.split("\t", 1) if "\t" in line else [None, line] for line in lines]
     rng = random.Random(args.seed)
     run = uuid.uuid4().hex[:8]
     outbox: queue.Queue = queue.Queue()
@@ -45,13 +49,24 @@ def main() -> int:
     latencies = []
     started = time.perf_counter()
     for i in range(args.turns):
+        bot, text = rng.choice(pairs)
+        conversation = f"grpcio-{run}-{i // 8}"
+        if bot is not None:
+            outbox.put(pb.ConverseRequest(turn=pb.Turn(
+                tenant_id="bench", conversation_id=conversation, turn_id=f"{i % 8 + 1}b",
+                speaker=enum_value("Speaker", "BOT"), channel=enum_value("Channel", "CHAT"), text=bot,
+            )))
+            answer = next(responses)
+            if answer.WhichOneof("outcome") != "recorded":
+                print(f"bot turn {i}: {answer}", file=sys.stderr)
+                return 1
         turn = pb.Turn(
             tenant_id="bench",
-            conversation_id=f"grpcio-{run}-{i // 8}",
+            conversation_id=conversation,
             turn_id=str(i % 8 + 1),
             speaker=enum_value("Speaker", "CUSTOMER"),
             channel=enum_value("Channel", "CHAT"),
-            text=rng.choice(texts),
+            text=text,
         )
         sent = time.perf_counter()
         outbox.put(pb.ConverseRequest(turn=turn))

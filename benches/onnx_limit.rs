@@ -18,7 +18,11 @@
 //! cargo bench --bench onnx_limit -- --corpus target/bench/corpus-real.txt --seconds 5
 //! cargo bench --bench onnx_limit -- --quick --seconds 3   # only the naive and sorted rows
 //! cargo bench --bench onnx_limit -- --cost --corpus target/bench/corpus-real.txt
+//! cargo bench --bench onnx_limit -- --corpus target/bench/corpus-real-pairs.txt --quick
 //! ```
+//!
+//! A corpus line is a customer turn, or `BOT<TAB>CUSTOMER` (`benches/real_corpus.py --pairs`):
+//! then the customer turn is read after its bot turn, as `Converse` reads it.
 //!
 //! `--cost` times runs of 1–32 rows × 8–48 tokens (utterances of exactly that length) and fits
 //! run time = fixed + per-token × rows × width; fixed ÷ per-token is the batcher's
@@ -33,8 +37,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rapport::nlu::{Backend, BatchConfig, Model, Nlu, NluConfig, Tokens, load_parts};
-use support::{CpuUse, Percentiles, Rng, cpu_sample, cpu_use, length_summary, load_corpus};
+use rapport::nlu::{
+    Backend, BatchConfig, Encoded, Encoder, Model, Nlu, NluConfig, NluError, Tokens, load_parts,
+};
+use support::{
+    CpuUse, Percentiles, Rng, bot_and_customer, cpu_sample, cpu_use, length_summary, load_corpus,
+};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -164,11 +172,18 @@ impl Row {
     }
 }
 
+/// A corpus line as the service reads it: the customer turn, after its bot turn if the line has
+/// one (`BOT<TAB>CUSTOMER`).
+fn encode(encoder: &Encoder, line: &str) -> Result<Encoded, NluError> {
+    let (bot, customer) = bot_and_customer(line);
+    encoder.encode(customer, bot)
+}
+
 fn direct(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
     let (encoder, mut model, _spec) = load_parts(&o.config)?;
     let encoded = corpus
         .iter()
-        .map(|t| encoder.encode(t, None))
+        .map(|line| encode(&encoder, line))
         .collect::<Result<Vec<_>, _>>()?;
     let lengths: Vec<usize> = encoded.iter().map(Tokens::tokens).collect();
     println!(
@@ -185,7 +200,7 @@ fn direct(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
     if !o.quick {
         let mut i = 0usize;
         let tokenize = measure(o.seconds.min(3.0), || {
-            encoder.encode(&corpus[i % corpus.len()], None)?;
+            encode(&encoder, &corpus[i % corpus.len()])?;
             i += 1;
             Ok(1)
         })?;
@@ -223,7 +238,7 @@ fn direct(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
             }
             Row::TokenizeInfer(n) => {
                 let inputs = (0..n)
-                    .map(|_| encoder.encode(&corpus[rng.below(corpus.len())], None))
+                    .map(|_| encode(&encoder, &corpus[rng.below(corpus.len())]))
                     .collect::<Result<Vec<_>, _>>()?;
                 Backend::infer(model, &inputs.iter().collect::<Vec<_>>())?;
                 Ok(n)
@@ -352,8 +367,9 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
     let seconds = o.seconds;
     let m = runtime.block_on(async move {
         // Warm up, then `concurrency` closed loops for `seconds`.
-        for text in corpus.iter().take(64) {
-            nlu.score(text, None).await?;
+        for line in corpus.iter().take(64) {
+            let (bot, customer) = bot_and_customer(line);
+            nlu.score(customer, bot).await?;
         }
         let cpu = cpu_sample(None);
         let started = Instant::now();
@@ -366,7 +382,8 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
                 let mut latencies = Vec::new();
                 while Instant::now() < until {
                     let t = Instant::now();
-                    nlu.score(&corpus[rng.below(corpus.len())], None).await?;
+                    let (bot, customer) = bot_and_customer(&corpus[rng.below(corpus.len())]);
+                    nlu.score(customer, bot).await?;
                     latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 Ok::<_, BoxError>(latencies)
@@ -401,7 +418,7 @@ fn cost(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
     let (encoder, mut model, _spec) = load_parts(&o.config)?;
     let encoded = corpus
         .iter()
-        .map(|t| encoder.encode(t, None))
+        .map(|line| encode(&encoder, line))
         .collect::<Result<Vec<_>, _>>()?;
     println!(
         "ms per model run (median), {} intra-op threads",

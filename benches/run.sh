@@ -3,7 +3,12 @@
 #   hand: benches/corpus.txt, 304 hand-written support-chat turns (6–32 tokens);
 #   real: the customer turns of ../shared/data/dialogues/*.jsonl (24,386 turns, a real length
 #         spread), extracted at run time by benches/real_corpus.py into target/bench/ and never
-#         committed; skipped with a warning when the data is not there.
+#         committed; skipped with a warning when the data is not there;
+#   pairs: the same customer turns each after the bot turn it answered (`BOT<TAB>CUSTOMER`,
+#         benches/real_corpus.py --pairs), as a chatbot platform streams them: the load tool and
+#         the grpcio client send the bot turn first and time the customer turn, which the
+#         service reads after up to 24 word pieces of the bot's reply. No Python baseline rows
+#         (the baseline servers read a turn alone).
 #
 #   1. the ONNX limits on each corpus, every row (benches/onnx_limit.rs)
 #   2. throughput, in SLICES short rounds (default 4), each back to back, per corpus:
@@ -26,6 +31,7 @@
 #   SLICES=2 SLICE_SECONDS=4 HOLD_STREAMS=2000 FILL_CONVERSATIONS=20000 benches/run.sh   # quicker
 #   BASELINE_RAPPORT=/path/to/older/rapport benches/run.sh   # also an older build, same config
 #   CORPORA=real ONNX_FULL=0 PYTHON_BASELINES=0 HOLD_STREAMS=0 FILL_CONVERSATIONS=0 benches/run.sh  # tuning
+#   CORPORA="real pairs" ONNX_FULL=0 PYTHON_BASELINES=0 HOLD_STREAMS=0 FILL_CONVERSATIONS=0 benches/run.sh
 #
 # Needs .venv with onnxruntime, grpcio, grpcio-tools, tokenizers, numpy (benches/baseline/README.md).
 
@@ -40,7 +46,7 @@ FILL_CONVERSATIONS=${FILL_CONVERSATIONS:-100000}
 PYTHON=${PYTHON:-.venv/bin/python}
 PYTHON_BASELINES=${PYTHON_BASELINES:-1}
 BASELINE_RAPPORT=${BASELINE_RAPPORT:-}
-CORPORA=${CORPORA:-hand real}
+CORPORA=${CORPORA:-hand real pairs}
 ONNX_FULL=${ONNX_FULL:-1} # 0 skips the every-row ONNX tables
 OUT=${RAPPORT_BENCH_OUT:-$(mktemp -d -t rapport-bench.XXXXXX)}
 mkdir -p "$OUT"
@@ -71,10 +77,14 @@ say "build (release)"
 cargo build --release --bin rapport --example rapport-load 2>&1 | tail -n 1 >&2
 cargo bench --bench onnx_limit --no-run 2>&1 | tail -n 1 >&2
 
-declare -A CORPUS=([hand]=benches/corpus.txt [real]=target/bench/corpus-real.txt)
+declare -A CORPUS=([hand]=benches/corpus.txt [real]=target/bench/corpus-real.txt [pairs]=target/bench/corpus-real-pairs.txt)
 if [[ " $CORPORA " == *" real "* ]] && ! python3 benches/real_corpus.py "${CORPUS[real]}" >&2; then
     echo "no real-length corpus (../shared/data/dialogues missing?): measuring benches/corpus.txt only" >&2
     CORPORA=${CORPORA//real/}
+fi
+if [[ " $CORPORA " == *" pairs "* ]] && ! python3 benches/real_corpus.py "${CORPUS[pairs]}" --pairs >&2; then
+    echo "no real dialogues (../shared/data/dialogues missing?): no pairs corpus" >&2
+    CORPORA=${CORPORA//pairs/}
 fi
 
 {
@@ -171,7 +181,7 @@ for s in $(seq 1 "$SLICES"); do
             load "baseline rapport flat out, $c [s$s]" "baseline-flat-$c-s$s" "$c" --target "$BASE_URL" \
                 --server-pid "$BASE_PID" --metrics "$BASE_METRICS" "${FLAT[@]}"
         fi
-        if [[ $PYTHON_BASELINES == 1 ]]; then
+        if [[ $PYTHON_BASELINES == 1 && $c != pairs ]]; then
             load "python batched flat out, $c [s$s]" "python-batched-$c-s$s" "$c" --target "$PYB_URL" \
                 --server-pid "$PYB_PID" "${FLAT[@]}"
             load "python per-turn flat out, $c [s$s]" "python-per-turn-$c-s$s" "$c" --target "$PY1_URL" \
@@ -295,7 +305,7 @@ ratio_line() { # label numerator-prefix denominator-prefix target
         if [[ -n $BASELINE_RAPPORT ]]; then
             ratio_line "$c: rapport flat out ÷ baseline rapport flat out" "rapport flat out, $c" "baseline rapport flat out, $c" ""
         fi
-        if [[ $PYTHON_BASELINES == 1 ]]; then
+        if [[ $PYTHON_BASELINES == 1 && $c != pairs ]]; then
             ratio_line "$c: rapport flat out ÷ Python baseline, batched" "rapport flat out, $c" "python batched flat out, $c" ""
             ratio_line "$c: rapport flat out ÷ Python baseline, one turn per run" "rapport flat out, $c" "python per-turn flat out, $c" ""
         fi

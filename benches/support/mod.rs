@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-/// One utterance per line; blank lines and `#` comments skipped.
+/// One utterance per line, or `BOT<TAB>CUSTOMER` (`benches/real_corpus.py --pairs`); blank lines
+/// and `#` comments skipped.
 pub fn load_corpus(path: &Path) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let lines: Vec<String> = text
@@ -19,6 +20,14 @@ pub fn load_corpus(path: &Path) -> Result<Vec<String>, String> {
         return Err(format!("{}: no utterances", path.display()));
     }
     Ok(lines)
+}
+
+/// A corpus line as (the bot turn the customer answered, if the line has one; the customer turn).
+pub fn bot_and_customer(line: &str) -> (Option<&str>, &str) {
+    match line.split_once('\t') {
+        Some((bot, customer)) => (Some(bot), customer),
+        None => (None, line),
+    }
 }
 
 /// xorshift64*: deterministic, dependency-free utterance picking.

@@ -15,7 +15,7 @@ use crate::report::{
     SERVER_SUMS, ServerView, Stats, head_rows, percentiles, print_result, print_table, rss_kib,
     rss_row, scrape,
 };
-use crate::support::{CpuUse, Percentiles, Rng, cpu_sample, cpu_use};
+use crate::support::{CpuUse, Percentiles, Rng, bot_and_customer, cpu_sample, cpu_use};
 use crate::{
     Args, BoxError, bot_turn, code_name, connect, connections_for, customer_turn, end_request,
     run_id,
@@ -292,10 +292,7 @@ impl StreamLoad {
             let (generation, turn) = slots[slot];
             let conversation = format!("{}-{slot}-{generation}", self.prefix);
             let line = &self.corpus[self.rng.below(self.corpus.len())];
-            let (bot, text) = match line.split_once('\t') {
-                Some((bot, text)) => (Some(bot), text),
-                None => (None, line.as_str()),
-            };
+            let (bot, text) = bot_and_customer(line);
             // Each request takes its own permit, the bot turn's first, so a window of one
             // still moves: the bot turn's answer frees the permit its customer turn takes.
             if let Some(bot) = bot {

@@ -99,6 +99,12 @@ impl<I: Tokens, O> Pending for Job<I, O> {
     }
 }
 
+/// Where a request joins the queue.
+enum Place {
+    Back,
+    Front,
+}
+
 struct State<J> {
     queue: VecDeque<J>,
     /// False once the `Batcher` is dropped or the thread has died: nothing more is taken.
@@ -178,6 +184,17 @@ impl<B: Backend> Batcher<B> {
 
     /// Queues one input; the receiver yields its answer. Dropping the receiver withdraws it.
     pub fn submit(&self, input: B::Input) -> Result<Answer<B::Output>, NluError> {
+        self.enqueue(input, Place::Back)
+    }
+
+    /// Queues one input ahead of everything waiting, as the oldest request: for work that
+    /// continues a request already served (a turn's second read), whose caller has waited
+    /// since that request arrived. It is in the next batch.
+    pub fn submit_ahead(&self, input: B::Input) -> Result<Answer<B::Output>, NluError> {
+        self.enqueue(input, Place::Front)
+    }
+
+    fn enqueue(&self, input: B::Input, place: Place) -> Result<Answer<B::Output>, NluError> {
         let (reply, answer) = oneshot::channel();
         let depth = {
             let mut state = self.shared.lock();
@@ -187,7 +204,11 @@ impl<B: Backend> Batcher<B> {
             if state.queue.len() >= self.capacity {
                 return Err(NluError::Overloaded);
             }
-            state.queue.push_back(Job { input, reply });
+            let job = Job { input, reply };
+            match place {
+                Place::Back => state.queue.push_back(job),
+                Place::Front => state.queue.push_front(job),
+            }
             state.queue.len()
         };
         self.shared.ready.notify_one();
@@ -448,6 +469,26 @@ mod tests {
         for (id, reply) in (2..=9).zip(short) {
             assert_eq!(answer(reply), id);
         }
+    }
+
+    #[test]
+    fn a_request_submitted_ahead_is_in_the_next_batch() {
+        let h = Harness::new(config(), false);
+        let first = h.block();
+        // More same-length requests than one batch holds, then one ahead of them.
+        let waiting: Vec<_> = (1..=6).map(|id| (id, h.say(id, 8))).collect();
+        let ahead = h
+            .batcher
+            .submit_ahead(Utterance { id: 7, tokens: 8 })
+            .unwrap();
+        h.release();
+        answer(first);
+        assert_eq!(answer(ahead), 7);
+        for (id, reply) in waiting {
+            assert_eq!(answer(reply), id);
+        }
+        assert_eq!(h.batches.recv().unwrap(), [7, 1, 2, 3]);
+        assert_eq!(h.batches.recv().unwrap(), [4, 5, 6]);
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub fn load_parts(config: &NluConfig) -> Result<(Encoder, Model, Arc<ModelSpec>)
     Ok((encoder, model, spec))
 }
 
+/// The answer to a queued request; a dropped reply means the inference thread stopped.
+async fn answered(answer: batcher::Answer<Scores>) -> Result<batcher::Ran<Scores>, NluError> {
+    answer.await.map_err(|_| NluError::Stopped)?
+}
+
 /// The loaded model behind its batching queue. Cheap to share behind an `Arc`.
 pub struct Nlu {
     encoder: Encoder,
@@ -155,9 +160,10 @@ impl Nlu {
         let mut scores = ran.output;
         let mut run = ran.run;
         if let Some(thresholds) = self.reread_thresholds(context, &scores) {
-            // A full queue does not refuse a turn already scored: its intents stay as read in
-            // context.
-            match self.run(self.encoder.encode(text, None)?).await {
+            // The second read continues a turn already in service, so it goes ahead of the
+            // turns queued since. A full queue does not refuse a turn already scored: its
+            // intents stay as read in context.
+            match self.run_ahead(self.encoder.encode(text, None)?).await {
                 Ok(alone) => {
                     crate::telemetry::intent_reread();
                     scores.intents =
@@ -177,10 +183,12 @@ impl Nlu {
     }
 
     async fn run(&self, ids: Encoded) -> Result<batcher::Ran<Scores>, NluError> {
-        self.batcher
-            .submit(ids)?
-            .await
-            .map_err(|_| NluError::Stopped)?
+        answered(self.batcher.submit(ids)?).await
+    }
+
+    /// [`Nlu::run`] ahead of the queued turns ([`Batcher::submit_ahead`]).
+    async fn run_ahead(&self, ids: Encoded) -> Result<batcher::Ran<Scores>, NluError> {
+        answered(self.batcher.submit_ahead(ids)?).await
     }
 
     /// The intent thresholds when a turn read after `context` is to be read again alone for
