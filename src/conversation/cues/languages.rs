@@ -1,5 +1,6 @@
 //! Requests for a person in Spanish, German, French, Portuguese and Italian: high-precision
-//! phrasings (talk to, put me through to, I want a … with the nouns of each language) and, per
+//! phrasings (talk to, put me through to, I want a … with the nouns of each language; put me
+//! through to a department: "verbinden Sie mich mit der Buchungsabteilung") and, per
 //! language, the negations that cancel them ("no quiero hablar con un agente", "je ne veux pas
 //! parler à un conseiller").
 //!
@@ -27,7 +28,7 @@ struct Phrasings {
 /// Cheap pre-filter: a stem of one of the nouns below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client",
+        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client|abteilung|zentrale|hotline|support|soporte|suporte|departament|d[ée]partement|[aá]rea|setor|sector|central|equip",
     )
     .unwrap()
 });
@@ -53,6 +54,8 @@ fn negation(words: &str, extra: Option<&str>) -> Regex {
 static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano|del\s+equipo))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
     let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
+    // Put through to a department: its people answer ("pásame con el departamento de facturación").
+    let team = r"(?:(?:el|la|al|su|tu)\s+)?(?:departamento|[aá]rea|secci[oó]n|equipo|central)\s+(?:de\s+)?\w+|(?:(?:el|al|su)\s+)?soporte(?:\s+t[eé]cnico)?\b";
     Phrasings {
         requests: case_insensitive(&[
             format!(r"\b(?:hablar|comunicarme|conversar|contactar|tratar)\s+con\s+{who}"),
@@ -62,9 +65,9 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\b(?:quiero|quisiera|necesito|prefiero|exijo)\s+que\s+(?:un|una|el|la|su)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|supervisor(?:a)?|encargad[oa])\b".to_string(),
             r"\bll[aá]m(?:e|a|en)(?:me)?\s+(?:a\s+|al\s+)(?:(?:el|la|un|una|su)\s+)?(?:encargad[oa]|supervisor(?:a)?|gerente|responsable)\b".to_string(),
             // pásame con un asesor, comuníqueme con un agente, transfiérame a un operador
-            format!(r"\b{transfer}me\s+(?:con|a|al)\s+{who}"),
+            format!(r"\b{transfer}me\s+(?:con|a|al)\s+(?:{who}|{team})"),
             // ¿me pasas con un agente?, me puede transferir a un asesor
-            format!(r"\bme\s+(?:(?:puede[ns]?|podr[ií]a[ns]?|puedes|podr[ií]as)\s+)?{transfer}s?\s+(?:con|a|al)\s+{who}"),
+            format!(r"\bme\s+(?:(?:puede[ns]?|podr[ií]a[ns]?|puedes|podr[ií]as)\s+)?{transfer}s?\s+(?:con|a|al)\s+(?:{who}|{team})"),
             r"\b(?:quiero|quisiera|necesito|exijo|pido|prefiero)\s+(?:a\s+)?(?:un|una|alg[uú]n)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|ejecutiv[oa])\b".to_string(),
             r"\b(?:persona\s+(?:real|de\s+verdad)|agente\s+humano|atenci[oó]n\s+humana)\b".to_string(),
             // A sentence of its own: "Agente." "Un asesor, por favor."
@@ -79,13 +82,15 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
 
 static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
+    // Put through to a department: die Buchungsabteilung, Ihre Zentrale, der Support.
+    let team = r"(?:(?:der|die|den|dem|ihre[rnm]?|eure[rnm]?|eine[rnm]?)\s+)?\w*(?:abteilung|zentrale|hotline|support)\b";
     Phrasings {
         requests: case_insensitive(&[
             format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+werden)\b"),
             // verbinden Sie mich mit einem Mitarbeiter, stellen Sie mich zu Ihrem Vorgesetzten durch
-            format!(r"\b(?:verbinden|verbinde|verbindet|stellen|stell|stelle|leiten|leite|leitet)\s+(?:sie\s+)?mich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}"),
+            format!(r"\b(?:verbinden|verbinde|verbindet|stellen|stell|stelle|leiten|leite|leitet)\s+(?:sie\s+)?mich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+(?:{who}|{team})"),
             // … mich (bitte) mit einem Mitarbeiter verbinden / zu einem Berater durchstellen
-            format!(r"\bmich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+{who}\s+(?:verbinden|durchstellen|weiterleiten|weiterverbinden|durchverbinden)\b"),
+            format!(r"\bmich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+(?:{who}|{team})\s+(?:verbinden|durchstellen|weiterleiten|weiterverbinden|durchverbinden)\b"),
             r"\b(?:einen|eine)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|vorgesetzten|ansprechpartner(?:in)?)\s+(?:sprechen|haben)\b".to_string(),
             r"\b(?:will|möchte|moechte|brauche|verlange|hätte\s+gern|hätte\s+gerne)\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber)\s+)*(?:einen|eine)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|ansprechpartner(?:in)?)\b".to_string(),
             // holen Sie mir einen Vorgesetzten, geben Sie mir einen Mitarbeiter
@@ -102,6 +107,8 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
 
 static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:(?:un|une|le|la|l['’]|au|votre|vos)\s*)?(?:(?:vrai|vraie)\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)(?:\s+humain)?|agent(?:\s+humain)?|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocuteur|technicien(?:ne)?|service\s+client(?:[eè]le)?)|une\s+(?:vraie\s+)?personne(?:\s+r[ée]elle)?|quelqu['’]un(?:\s+de\s+r[ée]el|\s+du\s+service\s+client(?:[eè]le)?)?)\b";
+    // Put through to a department: le service facturation, le département technique.
+    let team = r"(?:(?:le|au|votre)\s+)?(?:service|d[ée]partement)\s+(?:de\s+(?:la\s+|l['’])?)?\w+";
     Phrasings {
         requests: case_insensitive(&[
             format!(r"\bparler\s+(?:à|a|avec)\s+{who}"),
@@ -109,7 +116,7 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\b(?:passez|passe)[- ]moi\s+{who}"),
             format!(r"\bme\s+passer\s+{who}"),
             // transférez-moi à un conseiller, me transférer vers un agent
-            format!(r"\b(?:me\s+)?(?:transf[ée]r(?:er|ez)|transf[èe]re|redirig(?:er|ez|e)|connect(?:er|ez|e)|orient(?:er|ez|e))(?:[- ]moi)?\s+(?:vers|à|a|au|avec)\s+{who}"),
+            format!(r"\b(?:me\s+)?(?:transf[ée]r(?:er|ez)|transf[èe]re|redirig(?:er|ez|e)|connect(?:er|ez|e)|orient(?:er|ez|e))(?:[- ]moi)?\s+(?:vers|à|a|au|avec)\s+(?:{who}|{team})"),
             // mettez-moi en relation avec un conseiller
             format!(r"\b(?:(?:me\s+)?(?:mettre|mettez|mets)(?:[- ]moi)?|[eê]tre\s+mise?)\s+en\s+(?:relation|contact|communication)\s+avec\s+{who}"),
             r"\b(?:je\s+)?(?:veux|voudrais|souhaite|souhaiterais|exige|aimerais)\s+(?:avoir\s+)?(?:(?:un|une)\s+(?:vrai(?:e)?\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)|agent\s+humain|op[ée]rat(?:eur|rice)|interlocuteur|personne)|quelqu['’]un\s+(?:de\s+r[ée]el|du\s+service\s+client))\b".to_string(),
@@ -126,11 +133,13 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
 static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:o|a|ao|à)\s+)?(?:(?:um|uma|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
     let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|p[oõ]e|ponha)";
+    // Put through to a department: o setor financeiro, a central de atendimento, o suporte.
+    let team = r"(?:(?:o|a|ao|à)\s+)?(?:setor|departamento|central|equipe|suporte)(?:\s+(?:de\s+|do\s+|da\s+)?\w+)?\b";
     Phrasings {
         requests: case_insensitive(&[
             format!(r"\b(?:falar|conversar|comunicar(?:-me)?|tratar)\s+(?:diretamente\s+)?com\s+{who}"),
             // me passa para um atendente, transfira-me para o supervisor, me coloca em contato com …
-            format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+{who}"),
+            format!(r"\b(?:me\s+)?{transfer}(?:[- ]me)?\s+(?:em\s+contato\s+com|para|pra|pro|com|ao|à)\s+(?:{who}|{team})"),
             r"\b(?:quero|queria|preciso\s+de|gostaria\s+de|exijo)\s+(?:um|uma)\s+(?:humano|ser\s+humano|atendente|agente|operador(?:a)?|pessoa(?:\s+(?:real|de\s+verdade))?|atendimento\s+humano)\b".to_string(),
             r"\b(?:ser\s+atendid[oa]|atendimento)\s+(?:por\s+(?:um|uma)\s+(?:humano|pessoa|atendente|agente)|humano)\b".to_string(),
             // "quero que alguém me ligue" asks for a call: a person is named here.
@@ -263,6 +272,13 @@ mod tests {
             "Chama o gerente, por favor",
             "Prefiro que um atendente veja isso",
             "A conta está errada. Atendente!",
+            "Pásame con el departamento de facturación",
+            "¿Me puede transferir al área de reclamos?",
+            "Verbinden Sie mich bitte mit der Buchungsabteilung",
+            "Können Sie mich an Ihre Rechtsabteilung weiterleiten?",
+            "Transférez-moi au service facturation",
+            "Me transfere para o setor financeiro",
+            "Pode me encaminhar pra central de atendimento?",
         ]
         .into_iter()
         .filter(|text| find_person_request(text).is_none())
@@ -287,6 +303,9 @@ mod tests {
             "Meine Frau wollte gestern mit einem Mitarbeiter sprechen",
             "Ma femme voulait parler à un conseiller",
             "Minha esposa queria falar com o gerente",
+            "No me pases con el departamento de ventas",
+            "Sie müssen mich nicht mit der Buchungsabteilung verbinden",
+            "Não precisa me transferir para o setor financeiro",
         ]
         .into_iter()
         .filter_map(find_person_request)
@@ -358,6 +377,12 @@ mod tests {
             "Le conseiller était très aimable. Merci.",
             "Quiero que alguien me llame mañana",
             "Quero que alguém me ligue amanhã",
+            "Die Buchungsabteilung hat mir gestern geschrieben",
+            "Leiten Sie mich zur Webseite weiter",
+            "El departamento de ventas cierra a las seis",
+            "Le service facturation m'a déjà répondu",
+            "O setor financeiro já me ligou",
+            "Transfira o dinheiro para a central",
         ]
         .into_iter()
         .filter_map(find_person_request)
