@@ -148,6 +148,8 @@ static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(
             r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:a|an|the|some)?\s*(?:real|live)?\s*{PERSON}\b"
         ),
+        // Put through to a department: its people answer ("transfer me to the billing department").
+        r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:the\s+|your\s+)?(?:[a-z]+\s+)?(?:department|customer\s+(?:service|support|care)|support\s+team)\b".to_string(),
         r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b".to_string(),
         r"^\W*(?:agent|representative|operator|human)(?:\s+please)?\W*$".to_string(),
     ])
@@ -198,7 +200,7 @@ static COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
 /// Cheap pre-filter so most turns skip the individual patterns.
 static ANY_KEYWORD: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new([
-        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis",
+        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis|department|customer\s+(?:service|support|care)|support\s+team",
         r"(?i)call|ring|phone|text|sms|mail|video|chat|whatsapp|messenger|telegram|signal",
         r"(?i)break|cut|hear|drop|connection|line|reception|choppy|garbled|static|hello",
         r"(?i)ridiculous|unacceptable|outrageous|useless|pathetic|absurd|complaint|cancel|worst|awful|terrible|horrible|fed\s+up|sick\s+of|enough|waste",
@@ -283,6 +285,8 @@ mod tests {
             "can I speak with a real person please",
             "I want a real agent now",
             "transfer me to a representative",
+            "can you transfer me to the billing department",
+            "put me through to customer service",
             "AGENT!!",
             "Quiero hablar con un agente",
             "je veux parler à un conseiller",
@@ -315,6 +319,7 @@ mod tests {
         assert!(kinds("I don't want to talk to a person, just fix it").is_empty());
         assert!(kinds("my agent number is on the invoice").is_empty());
         assert!(kinds("where is my parcel").is_empty());
+        assert!(kinds("the billing department sent me a letter").is_empty());
     }
 
     #[test]
