@@ -312,8 +312,11 @@ ratio_line() { # label numerator-prefix denominator-prefix target
         awk -v a="$(field "rapport at 50%, $c (${HALF[$c]}/s)" 6)" -v c="$c" 'BEGIN {
             printf "| %s: p99 ≤ 15 ms at 50%% of max | %s ms | %s |\n", c, a, (a + 0 <= 15 ? "met" : "missed")
         }'
-        awk -v a="$(field "rapport single stream, $c" 4)" -v c="$c" 'BEGIN {
-            printf "| %s: single stream p50 ≤ 3 ms | %s ms | %s |\n", c, a, (a + 0 <= 3 ? "met" : "missed")
+        # A turn read after the bot's reply is held to the 4 ms of a single utterance; a turn
+        # alone to the hot path's 3 ms.
+        if [[ $c == pairs ]]; then budget=4; else budget=3; fi
+        awk -v a="$(field "rapport single stream, $c" 4)" -v c="$c" -v b="$budget" 'BEGIN {
+            printf "| %s: single stream p50 ≤ %s ms | %s ms | %s |\n", c, b, a, (a + 0 <= b ? "met" : "missed")
         }'
     done
     if ((HOLD_STREAMS > 0)); then
