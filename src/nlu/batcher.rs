@@ -4,7 +4,8 @@
 //! at once, callers never block. The thread waits for work (and up to `max_wait_us` for more),
 //! lets [`queue::next_batch`](super::queue::next_batch) pick a batch of similar lengths that
 //! holds the oldest request, and runs it through a [`Backend`]: the ONNX model in the service,
-//! a fake in the tests below.
+//! a fake in the tests below. A turn's second read joins at the head ([`Batcher::submit_ahead`]):
+//! at most one for each turn already served, so the turns behind it still move.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
