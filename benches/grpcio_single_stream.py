@@ -51,25 +51,21 @@ def main() -> int:
     for i in range(args.turns):
         bot, text = rng.choice(pairs)
         conversation = f"grpcio-{run}-{i // 8}"
+
+        def request(turn_id, speaker, text):
+            return pb.ConverseRequest(turn=pb.Turn(
+                tenant_id="bench", conversation_id=conversation, turn_id=turn_id,
+                speaker=enum_value("Speaker", speaker), channel=enum_value("Channel", "CHAT"), text=text,
+            ))
+
         if bot is not None:
-            outbox.put(pb.ConverseRequest(turn=pb.Turn(
-                tenant_id="bench", conversation_id=conversation, turn_id=f"{i % 8 + 1}b",
-                speaker=enum_value("Speaker", "BOT"), channel=enum_value("Channel", "CHAT"), text=bot,
-            )))
+            outbox.put(request(f"{i % 8 + 1}b", "BOT", bot))
             answer = next(responses)
             if answer.WhichOneof("outcome") != "recorded":
                 print(f"bot turn {i}: {answer}", file=sys.stderr)
                 return 1
-        turn = pb.Turn(
-            tenant_id="bench",
-            conversation_id=conversation,
-            turn_id=str(i % 8 + 1),
-            speaker=enum_value("Speaker", "CUSTOMER"),
-            channel=enum_value("Channel", "CHAT"),
-            text=text,
-        )
         sent = time.perf_counter()
-        outbox.put(pb.ConverseRequest(turn=turn))
+        outbox.put(request(str(i % 8 + 1), "CUSTOMER", text))
         answer = next(responses)
         took = (time.perf_counter() - sent) * 1000
         if answer.WhichOneof("outcome") != "assessment":

@@ -179,6 +179,12 @@ fn encode(encoder: &Encoder, line: &str) -> Result<Encoded, NluError> {
     encoder.encode(customer, bot)
 }
 
+/// [`encode`] through the crate's own NLU: tokenize, queue, batch, infer.
+async fn score(nlu: &Nlu, line: &str) -> Result<(), NluError> {
+    let (bot, customer) = bot_and_customer(line);
+    nlu.score(customer, bot).await.map(drop)
+}
+
 fn direct(o: &Options, corpus: &[String]) -> Result<(), BoxError> {
     let (encoder, mut model, _spec) = load_parts(&o.config)?;
     let encoded = corpus
@@ -368,8 +374,7 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
     let m = runtime.block_on(async move {
         // Warm up, then `concurrency` closed loops for `seconds`.
         for line in corpus.iter().take(64) {
-            let (bot, customer) = bot_and_customer(line);
-            nlu.score(customer, bot).await?;
+            score(&nlu, line).await?;
         }
         let cpu = cpu_sample(None);
         let started = Instant::now();
@@ -382,8 +387,7 @@ fn crate_nlu(o: &Options, corpus: Vec<String>) -> Result<(), BoxError> {
                 let mut latencies = Vec::new();
                 while Instant::now() < until {
                     let t = Instant::now();
-                    let (bot, customer) = bot_and_customer(&corpus[rng.below(corpus.len())]);
-                    nlu.score(customer, bot).await?;
+                    score(&nlu, &corpus[rng.below(corpus.len())]).await?;
                     latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 Ok::<_, BoxError>(latencies)

@@ -5,10 +5,10 @@
 //! * load (default): `--streams` Converse streams carry `--conversations` live conversations of
 //!   `--turns` customer turns each (then `EndConversation` and a fresh conversation), utterances
 //!   drawn from `--corpus`; a `BOT<TAB>CUSTOMER` line sends the bot's turn first, so the customer
-//!   turn is read after it (`benches/real_corpus.py --pairs`). Flat out (`--window` turns in flight per stream, latency from each
-//!   turn's send) or at a fixed
-//!   offered rate (`--rate` turns/s, open loop: latency counts from the scheduled send time, so
-//!   a stalled server is not hidden by a stalled client).
+//!   turn is read after it (`benches/real_corpus.py --pairs`). Flat out (`--window` turns in
+//!   flight per stream, latency from each turn's send) or at a fixed offered rate (`--rate`
+//!   turns/s, open loop: latency counts from the scheduled send time, so a stalled server is not
+//!   hidden by a stalled client).
 //! * `--hold-streams N`: opens N streams, each sends one turn and stays open; then checks state
 //!   on a sample with `GetConversation`, sends a second turn on a sample of the open streams,
 //!   holds for `--seconds`, and closes them.
