@@ -4,9 +4,11 @@
 //! language, the negations that cancel them ("no quiero hablar con un agente", "je ne veux pas
 //! parler à un conseiller").
 //!
-//! A negation cancels a match when it stands in the same clause just before it: "no quiero
-//! hablar con un agente" is no request, "no funciona, quiero hablar con un agente" is one. So does
-//! someone else as the subject: "ma femme voulait parler à un conseiller" reports a request.
+//! A negation cancels a match when it stands among the last few words before it, in the same
+//! clause: "no quiero hablar con un agente" is no request; "no funciona, quiero hablar con un
+//! agente" and, unpunctuated as spoken turns come, "ich will keinen bot ich will einen menschen"
+//! are requests. So does someone else as the subject, further back in the clause: "ma femme
+//! voulait parler à un conseiller" reports a request.
 //! A "why" before the negation keeps it a request ("¿por qué no me dejas hablar con alguien?").
 //! [`read_person_request`] also says when every phrasing found was cancelled, so the cues can
 //! overrule the English-only model on such a turn.
@@ -18,11 +20,14 @@ use regex::Regex;
 
 use super::case_insensitive;
 
-/// The request phrasings of one language and the words that negate them.
+/// The request phrasings of one language and the words that cancel them.
 struct Phrasings {
     requests: Vec<Regex>,
-    /// Negations, and the people of reported speech ("mi marido quería hablar con un agente").
+    /// Negations: they cancel a request within [`NEGATION_WORDS`] words before it.
     negation: Regex,
+    /// The people of reported speech ("mi marido quería hablar con un agente"): anywhere in the
+    /// clause before the request.
+    reporters: Option<Regex>,
 }
 
 /// Cheap pre-filter: a stem of one of the nouns below.
@@ -42,13 +47,29 @@ static WHY: LazyLock<Regex> = LazyLock::new(|| {
 /// Punctuation that ends a clause.
 const CLAUSE_MARKS: [char; 9] = ['.', ',', ';', ':', '!', '?', '¿', '¡', '\n'];
 
-/// How far back from a match a negation is looked for (characters, within the clause).
+/// How far back from a match the clause is read for a reporter (characters).
 const NEGATION_REACH: usize = 40;
+
+/// How many words before a match a negation governs it ("no quiero hablar con…", "je ne veux pas
+/// parler à…"); one further back belongs to an earlier verb ("no me sirve un robot páseme con
+/// alguien"), and so does one before the subject says it again ("ich will keinen bot ich will
+/// einen menschen", see [`SUBJECT`]).
+const NEGATION_WORDS: usize = 3;
+
+/// "I" in these languages: a negation before it belongs to an earlier sentence of the same
+/// speaker, however short ("ich will keinen bot ich will einen menschen").
+static SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:ich|yo|je|j['’]|eu|io)\b").unwrap());
 
 /// Whole negation words (`extra`: a further pattern, e.g. an elided "n'").
 fn negation(words: &str, extra: Option<&str>) -> Regex {
     let extra = extra.map_or(String::new(), |e| format!("|{e}"));
     Regex::new(&format!(r"(?i)\b(?:{words})\b{extra}")).unwrap()
+}
+
+/// Whole words of reported speech's subjects.
+fn reporters(words: &str) -> Option<Regex> {
+    Some(negation(words, None))
 }
 
 static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
@@ -73,10 +94,8 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             // A sentence of its own: "Agente." "Un asesor, por favor."
             r"(?:^|[.!?]\s+)[¡¿]?(?:un\s+|una\s+)?(?:agente|asesor(?:a)?|operador(?:a)?|humano)(?:\s+humano)?(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
-        negation: negation(
-            r"no|nunca|jam[aá]s|tampoco|ni|sin|marido|esposa|mujer|hij[oa]|madre|padre|amig[oa]|compañer[oa]",
-            None,
-        ),
+        negation: negation(r"no|nunca|jam[aá]s|tampoco|ni|sin", None),
+        reporters: reporters(r"marido|esposa|mujer|hij[oa]|madre|padre|amig[oa]|compañer[oa]"),
     }
 });
 
@@ -99,8 +118,11 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
             r"(?:^|[.!?]\s+)(?:einen\s+)?(?:mitarbeiter|menschen|mensch|kundendienst|berater)(?:\s*,?\s*bitte)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(
-            r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne|mann|frau|sohn|tochter|mutter|vater|freund(?:in)?|kollege|kollegin",
+            r"nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne",
             None,
+        ),
+        reporters: reporters(
+            r"mann|frau|sohn|tochter|mutter|vater|freund(?:in)?|kollege|kollegin",
         ),
     }
 });
@@ -124,8 +146,11 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
             r"(?:^|[.!?]\s+)(?:un\s+)?(?:conseill(?:er|[eè]re)|agent|humain|op[ée]rat(?:eur|rice))(?:\s*,?\s*s['’]il\s+vous\s+pla[iî]t)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(
-            r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin|voulait|voulaient|mari|femme|fils|fille|m[eè]re|p[eè]re|ami|amie|coll[eè]gue",
+            r"ne|pas|jamais|sans|aucun|aucune|plus\s+besoin",
             Some(r"\bn['’]"),
+        ),
+        reporters: reporters(
+            r"voulait|voulaient|mari|femme|fils|fille|m[eè]re|p[eè]re|ami|amie|coll[eè]gue",
         ),
     }
 });
@@ -148,9 +173,9 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
-        negation: negation(
-            r"n[aã]o|nunca|jamais|nem|sem|marido|esposa|mulher|filh[oa]|m[aã]e|pai|amig[oa]|colega",
-            None,
+        negation: negation(r"n[aã]o|nunca|jamais|nem|sem", None),
+        reporters: reporters(
+            r"marido|esposa|mulher|filh[oa]|m[aã]e|pai|amig[oa]|colega",
         ),
     }
 });
@@ -161,6 +186,7 @@ static ITALIAN: LazyLock<Phrasings> = LazyLock::new(|| Phrasings {
         r"\b(?:passarmi|passami|mi\s+passi)\s+(?:un|una|un')\s*(?:operatore|operatrice|persona|umano|consulente)\b",
     ]),
     negation: negation(r"non|mai|senza", None),
+    reporters: None,
 });
 
 /// What the phrasings of these languages say about a person in one text.
@@ -185,7 +211,12 @@ pub fn read_person_request(text: &str) -> Option<PersonRequest<'_>> {
             for found in re.find_iter(text) {
                 let phrase = words_of(text, found.range());
                 let clause = clause_before(text, phrase.start);
-                if language.negation.is_match(clause) && !WHY.is_match(clause) {
+                let negated = language.negation.is_match(governing_words(clause))
+                    || language
+                        .reporters
+                        .as_ref()
+                        .is_some_and(|r| r.is_match(clause));
+                if negated && !WHY.is_match(clause) {
                     declined = true;
                 } else {
                     return Some(PersonRequest::Asked(&text[phrase]));
@@ -200,6 +231,31 @@ pub fn read_person_request(text: &str) -> Option<PersonRequest<'_>> {
 fn words_of(text: &str, found: Range<usize>) -> Range<usize> {
     let skipped = text[found.clone()].find(char::is_alphanumeric).unwrap_or(0);
     found.start + skipped..found.end
+}
+
+/// The words of `clause` whose negation cancels the request after it: the last
+/// [`NEGATION_WORDS`], from the last "I" on.
+fn governing_words(clause: &str) -> &str {
+    let from_subject = SUBJECT
+        .find_iter(clause)
+        .last()
+        .map_or(clause, |m| &clause[m.start()..]);
+    last_words(from_subject, NEGATION_WORDS)
+}
+
+/// The last `n` words of `clause` (all of it when it has fewer).
+fn last_words(clause: &str, n: usize) -> &str {
+    let starts: Vec<usize> = clause
+        .char_indices()
+        .filter(|&(i, c)| {
+            !c.is_whitespace() && (i == 0 || clause[..i].ends_with(char::is_whitespace))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .len()
+        .checked_sub(n)
+        .map_or(clause, |first| &clause[starts[first]..])
 }
 
 /// The end of the clause before `at`: back to the previous clause mark, at most
@@ -324,6 +380,31 @@ mod tests {
             Some("parler à un conseiller")
         );
         assert!(find_person_request("Não quero robô. Quero falar com um atendente").is_some());
+    }
+
+    #[test]
+    fn a_negation_of_an_earlier_verb_does_not_cancel_the_request() {
+        // Spoken turns come without punctuation: the negation belongs to the verb before.
+        for text in [
+            "ich will keinen bot ich will einen menschen",
+            "ähm nein ich möchte keine optionen hören ich möchte einen berater sprechen",
+            "no me sirve un robot páseme a alguien del equipo de soporte",
+            "eu não entendi nada do que você falou quero um atendente",
+        ] {
+            assert!(find_person_request(text).is_some(), "{text}");
+        }
+        // Up to three words back it still cancels.
+        for text in [
+            "Ich wollte eigentlich gar nicht mit einem Menschen reden",
+            "Pas besoin de me transférer vers un agent",
+            "não, obrigado, não quero falar com o gerente",
+        ] {
+            assert_eq!(
+                read_person_request(text),
+                Some(PersonRequest::Declined),
+                "{text}"
+            );
+        }
     }
 
     #[test]
