@@ -61,6 +61,13 @@ const NEGATION_WORDS: usize = 3;
 static SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:ich|yo|je|j['’]|eu|io)\b").unwrap());
 
+/// Idioms built on a negation word that negate nothing ("ça coupe sans arrêt", "cai sem parar",
+/// "n'importe quoi"): left out before the negations are looked for.
+static NOT_NEGATING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:sans\s+(?:arr[eê]t|cesse|doute)|n['’]importe|sin\s+parar|sem\s+parar)\b")
+        .unwrap()
+});
+
 /// Whole negation words (`extra`: a further pattern, e.g. an elided "n'").
 fn negation(words: &str, extra: Option<&str>) -> Regex {
     let extra = extra.map_or(String::new(), |e| format!("|{e}"));
@@ -211,7 +218,8 @@ pub fn read_person_request(text: &str) -> Option<PersonRequest<'_>> {
             for found in re.find_iter(text) {
                 let phrase = words_of(text, found.range());
                 let clause = clause_before(text, phrase.start);
-                let negated = language.negation.is_match(governing_words(clause))
+                let governing = NOT_NEGATING.replace_all(governing_words(clause), "");
+                let negated = language.negation.is_match(&governing)
                     || language
                         .reporters
                         .as_ref()
@@ -390,6 +398,8 @@ mod tests {
             "ähm nein ich möchte keine optionen hören ich möchte einen berater sprechen",
             "no me sirve un robot páseme a alguien del equipo de soporte",
             "eu não entendi nada do que você falou quero um atendente",
+            "allô vous m'entendez ça coupe sans arrêt passez-moi un conseiller",
+            "a ligação cai sem parar me passa pra um atendente",
         ] {
             assert!(find_person_request(text).is_some(), "{text}");
         }
