@@ -152,6 +152,15 @@ static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|with|on\s+to)\s+(?:the\s+|your\s+)?(?:[a-z]+\s+)?(?:department|customer\s+(?:service|support|care)|support\s+team)\b".to_string(),
         r"\b(?:get|give|want|need)\s+(?:me\s+)?(?:a|an)\s+(?:real\s+|live\s+)?(?:human|person|agent|representative|operator)\b".to_string(),
         r"^\W*(?:agent|representative|operator|human)(?:\s+please)?\W*$".to_string(),
+        // "who can I actually speak to?", "is there anyone I could talk to"
+        r"\b(?:who|anyone|anybody|someone|somebody)\s+(?:(?:else|real)\s+)?(?:can|could)\s+i\s+(?:actually\s+|really\s+)?(?:speak|talk)\s+(?:to|with)\b".to_string(),
+        // A team by its name: "put me through to billing", "transfer me to claims".
+        r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|on\s+to)\s+(?:the\s+|your\s+)?(?:billing|claims|sales|accounts|complaints|admissions|returns|bookings|reservations|tech(?:nical)?\s+support|the\s+support\s+desk)\b".to_string(),
+        // A person asked to contact the customer: "have your supervisor email me", "can one of
+        // your agents text me back", "could a member of the admissions team call me".
+        format!(
+            r"\b(?:can|could|would|have|get|let)\s+(?:a|an|the|your|one\s+of\s+your)\s+(?:real\s+|live\s+|actual\s+)?(?:{PERSON}s?|staff\s+member|member\s+of\s+(?:staff|(?:your|the)\s+(?:\w+\s+)?team))\s+(?:please\s+)?(?:call|ring|phone|e-?mail|text|message|contact|whatsapp|video\s+call|get\s+back\s+to|reach\s+out\s+to)\s+me\b"
+        ),
     ])
 });
 
@@ -200,7 +209,7 @@ static COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
 /// Cheap pre-filter so most turns skip the individual patterns.
 static ANY_KEYWORD: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new([
-        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis|department|customer\s+(?:service|support|care)|support\s+team",
+        r"(?i)human|person|agent|representative|\brep\b|operator|someone|somebody|manager|supervisor|advis|department|customer\s+(?:service|support|care)|support\s+team|staff|member\s+of|who|anyone|anybody|billing|claims|sales|accounts|admissions|returns|bookings|reservations",
         r"(?i)call|ring|phone|text|sms|mail|video|chat|whatsapp|messenger|telegram|signal",
         r"(?i)break|cut|hear|drop|connection|line|reception|choppy|garbled|static|hello",
         r"(?i)ridiculous|unacceptable|outrageous|useless|pathetic|absurd|complaint|cancel|worst|awful|terrible|horrible|fed\s+up|sick\s+of|enough|waste",
@@ -315,11 +324,31 @@ mod tests {
     }
 
     #[test]
+    fn a_team_by_name_or_a_person_asked_to_act_is_a_request_for_one() {
+        for text in [
+            "have your supervisor email me at [EMAIL]",
+            "can one of your agents text me back, i'm at work",
+            "Could a member of the admissions team call me about my offer?",
+            "ok so i've tried the FAQ. who can i actually speak to?",
+            "you people billed me twice again, unacceptable, put me through to billing",
+        ] {
+            assert!(kinds(text).contains(&CueKind::HumanRequest), "{text}");
+        }
+        for text in [
+            "my manager can call me after lunch",
+            "can someone call me back",
+        ] {
+            assert!(!kinds(text).contains(&CueKind::HumanRequest), "{text}");
+        }
+    }
+
+    #[test]
     fn ignores_negated_or_unrelated_mentions() {
         assert!(kinds("I don't want to talk to a person, just fix it").is_empty());
         assert!(kinds("my agent number is on the invoice").is_empty());
         assert!(kinds("where is my parcel").is_empty());
         assert!(kinds("the billing department sent me a letter").is_empty());
+        assert!(kinds("the agent called me yesterday").is_empty());
     }
 
     #[test]

@@ -33,7 +33,7 @@ struct Phrasings {
 /// Cheap pre-filter: a stem of one of the nouns below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client|abteilung|zentrale|hotline|support|soporte|suporte|departament|d[ée]partement|[aá]rea|setor|sector|central|equip",
+        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client|abteilung|zentrale|hotline|support|soporte|suporte|departament|d[ée]partement|[aá]rea|setor|sector|central|equip|eskal|escal|ebene|level|echt|leitung|führungskraft",
     )
     .unwrap()
 });
@@ -60,6 +60,16 @@ const NEGATION_WORDS: usize = 3;
 /// speaker, however short ("ich will keinen bot ich will einen menschen").
 static SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:ich|yo|je|j['’]|eu|io)\b").unwrap());
+
+/// "I want / I need" in the languages that drop the subject ("esto no funciona quiero hablar con
+/// un agente", "isso não resolve quero falar com um atendente"): the speaker starts a request
+/// again, as with [`SUBJECT`]; their negation stands on the word just before ("no quiero…").
+static FIRST_PERSON_WANT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:quiero|quisiera|necesito|exijo|pido|prefiero|deseo|solicito|quero|queria|preciso|prefiro|desejo|gostaria|pe[çc]o|voglio|vorrei)\b",
+    )
+    .unwrap()
+});
 
 /// Idioms built on a negation word that negate nothing ("ça coupe sans arrêt", "cai sem parar",
 /// "n'importe quoi"): left out before the negations are looked for.
@@ -98,6 +108,11 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\bme\s+(?:(?:puede[ns]?|podr[ií]a[ns]?|puedes|podr[ií]as)\s+)?{transfer}s?\s+(?:con|a|al)\s+(?:{who}|{team})"),
             r"\b(?:quiero|quisiera|necesito|exijo|pido|prefiero)\s+(?:a\s+)?(?:un|una|alg[uú]n)\s+(?:humano|ser\s+humano|persona|agente|asesor(?:a)?|operador(?:a)?|representante|ejecutiv[oa])\b".to_string(),
             r"\b(?:persona\s+(?:real|de\s+verdad)|agente\s+humano|atenci[oó]n\s+humana)\b".to_string(),
+            // A person asked to contact the customer: "que un asesor me mande un mensaje",
+            // "¿puede un agente llamarme?", "¿podría alguien del equipo de facturación mirarlo?"
+            r"\b(?:que|puede|podr[ií]a|pod[eé]s|pueden)\s+(?:un|una|el|la|su|alg[uú]n|alguna)\s+(?:asesor(?:a)?|agente|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente)\s+(?:(?:me\s+(?:llame|llamen|mande|env[ií]e|escriba|contacte|marque|devuelva|atienda))|llamarme|escribirme|contactarme|mandarme|enviarme|atenderme)\b".to_string(),
+            r"\b(?:puede|podr[ií]a|pueden)\s+alguien\s+(?:del|de\s+la|de\s+su)\s+(?:equipo|departamento|[aá]rea|servicio)\b".to_string(),
+            r"\bescal(?:e|a|en|ar)\s+(?:mi|el|este|esto)\s*\w*\s+(?:a|al|con)\s+(?:un|una|el|la|su)?\s*(?:supervisor(?:a)?|superior|encargad[oa]|siguiente\s+nivel|nivel\s+\w+)\b".to_string(),
             // A sentence of its own: "Agente." "Un asesor, por favor."
             r"(?:^|[.!?]\s+)[¡¿]?(?:un\s+|una\s+)?(?:agente|asesor(?:a)?|operador(?:a)?|humano)(?:\s+humano)?(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
@@ -107,12 +122,12 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
 });
 
 static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
-    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
+    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|führungskraft|(?:filial|team|geschäfts|bereichs|abteilungs)leitung|leitung\s+(?:des|der|vom)\s+\w+|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
     // Put through to a department: die Buchungsabteilung, Ihre Zentrale, der Support.
     let team = r"(?:(?:der|die|den|dem|ihre[rnm]?|eure[rnm]?|eine[rnm]?)\s+)?\w*(?:abteilung|zentrale|hotline|support)\b";
     Phrasings {
         requests: case_insensitive(&[
-            format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+werden)\b"),
+            format!(r"\bmit\s+{who}\s+(?:(?:bitte|sofort|jetzt|gern|gerne|lieber|direkt)\s+)*(?:sprechen|reden|telefonieren|chatten|verbunden\s+(?:zu\s+)?werden)\b"),
             // verbinden Sie mich mit einem Mitarbeiter, stellen Sie mich zu Ihrem Vorgesetzten durch
             format!(r"\b(?:verbinden|verbinde|verbindet|stellen|stell|stelle|leiten|leite|leitet)\s+(?:sie\s+)?mich\s+(?:(?:bitte|sofort|jetzt|direkt)\s+)*(?:mit|zu|an)\s+(?:{who}|{team})"),
             // … mich (bitte) mit einem Mitarbeiter verbinden / zu einem Berater durchstellen
@@ -122,6 +137,17 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
             // holen Sie mir einen Vorgesetzten, geben Sie mir einen Mitarbeiter
             r"\b(?:holen|hol|geben|gib)\s+(?:sie\s+)?(?:mir\s+)?(?:(?:bitte|sofort|jetzt)\s+)*(?:einen|eine|den|die|ihren|ihre)\s+(?:echte[n]?\s+)?(?:menschen|person|mitarbeiter(?:in)?|vorgesetzte[n]?|teamleiter(?:in)?|manager(?:in)?|zuständigen|verantwortlichen|kundenberater(?:in)?)\b".to_string(),
             r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
+            // A person asked to contact the customer: "dass mich ein Mitarbeiter zurückruft",
+            // "einen Rückruf von der Sachbearbeiterin", "eine Videoberatung mit einem Berater".
+            r"\b(?:kann|könnte|soll|sollte|dass)\s+(?:mich|mir)?\s*(?:bitte\s+)?(?:ein|eine|einer|der|die|ihr|ihre|euer|eure)\s+(?:zuständige[rn]?\s+)?(?:mitarbeiter(?:in)?|servicemitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzte[rn]?|teamleiter(?:in)?|mensch)\b(?:\s+\w+){0,5}?\s+(?:anruft|anrufen|zurückruft|zurückrufen|schreibt|schreiben|mailt|melden|meldet|kontaktiert|kontaktieren)\b".to_string(),
+            r"\b(?:hätte\s+gerne?|möchte|will|brauche|bitte\s+um|wünsche)\s+(?:\w+\s+){0,3}?r[üu]ckruf\s+(?:von|durch)\s+(?:einem|einer|der|dem|ihrem|ihrer)\s+(?:zuständigen\s+)?(?:mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|teamleiter(?:in)?|menschen)\b".to_string(),
+            r"\bvideo\w*\s+mit\s+(?:einem|einer|dem|der|ihrem|ihrer)\s+(?:\w+\s+)?(?:mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|menschen)\b".to_string(),
+            // Someone real: "Ist da irgendwer Echtes?", "Hol mir wen Echten".
+            r"\b(?:jemand(?:en)?|wen|irgendwen|irgendwer|irgendjemand(?:en)?)\s+(?:echte[sn]?|richtige[sn]?|menschliche[sn]?|lebendige[sn]?)\b".to_string(),
+            // The clerk in charge: "ich hätte gern die zuständige Sachbearbeiterin".
+            r"\b(?:will|möchte|hätte\s+gerne?|brauche|verlange)\s+(?:\w+\s+){0,3}?(?:die|den)\s+zuständigen?\s+(?:sachbearbeiter(?:in)?|mitarbeiter(?:in)?|ansprechpartner(?:in)?|berater(?:in)?)\b".to_string(),
+            // Escalation: "eskalieren Sie das", "an die nächste Ebene", "an den Second-Level-Support".
+            r"\beskalieren\s+sie\b|\bbitte\s+eskalieren\b|\b(?:an|in)\s+(?:die\s+)?(?:nächste|höhere)\s+(?:ebene|instanz|stufe)\b|\bsecond[- ]level\b".to_string(),
             r"(?:^|[.!?]\s+)(?:einen\s+)?(?:mitarbeiter|menschen|mensch|kundendienst|berater)(?:\s*,?\s*bitte)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(
@@ -150,6 +176,12 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\b(?:(?:me\s+)?(?:mettre|mettez|mets)(?:[- ]moi)?|[eê]tre\s+mise?)\s+en\s+(?:relation|contact|communication)\s+avec\s+{who}"),
             r"\b(?:je\s+)?(?:veux|voudrais|souhaite|souhaiterais|exige|aimerais)\s+(?:avoir\s+)?(?:(?:un|une)\s+(?:vrai(?:e)?\s+)?(?:humain|[eê]tre\s+humain|conseill(?:er|[eè]re)|agent\s+humain|op[ée]rat(?:eur|rice)|interlocuteur|personne)|quelqu['’]un\s+(?:de\s+r[ée]el|du\s+service\s+client))\b".to_string(),
             r"\b(?:vraie\s+personne|personne\s+r[ée]elle|conseiller\s+humain|agent\s+humain)\b".to_string(),
+            // A person asked to contact the customer: "un agent peut m'envoyer un texto ?",
+            // "qu'un conseiller me rappelle", "un rendez-vous en visio avec un conseiller".
+            r"\b(?:un|une|le|la|l['’]|votre)\s*(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocut(?:eur|rice)|gestionnaire)\s+(?:peut|pourrait|pourra)(?:-t-il|-il|-elle)?\s+(?:me\s+|m['’])\s*(?:appeler|rappeler|envoyer|[ée]crire|contacter|recontacter|joindre|r[ée]pondre|t[ée]l[ée]phoner)".to_string(),
+            r"\bqu['’]\s*(?:un|une|le|la|l['’]|votre)\s*(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocut(?:eur|rice)|gestionnaire|humain)\s+(?:me\s+|m['’])\s*(?:rappelle|appelle|contacte|recontacte|[ée]crive|envoie|t[ée]l[ée]phone)\b".to_string(),
+            r"\b(?:visio|appel\s+vid[ée]o|vid[ée]oconf[ée]rence)\s+avec\s+(?:un|une|le|la|votre)\s+(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|gestionnaire|humain)\b".to_string(),
+            r"\b(?:escaladez|escalader|remontez|remonter)\s+(?:mon|ma|le|la|ce|cette)\s+\w+\s+(?:au|à|a)\s+(?:niveau|un\s+responsable|votre\s+responsable|un\s+superviseur|la\s+hi[ée]rarchie)".to_string(),
             r"(?:^|[.!?]\s+)(?:un\s+)?(?:conseill(?:er|[eè]re)|agent|humain|op[ée]rat(?:eur|rice))(?:\s*,?\s*s['’]il\s+vous\s+pla[iî]t)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(
@@ -178,6 +210,10 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\b(?:quero|preciso|prefiro|exijo)\s+que\s+(?:um|uma|o|a|seu|sua)\s+(?:humano|ser\s+humano|pessoa|atendente|agente|operador(?:a)?|supervisor(?:a)?|gerente)\b".to_string(),
             r"\bchama(?:r)?\s+(?:o|a|um|uma)\s+(?:(?:seu|sua)\s+)?(?:gerente|supervisor(?:a)?|atendente|respons[aá]vel)\b".to_string(),
             r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
+            // A person asked to contact the customer: "pede pro atendente me mandar um sms",
+            // "alguém da equipe de admissões pode me atender?", "que alguém do atendimento me ajudasse".
+            r"\b(?:pede|pe[çc]a|pedir|manda|mande|pode|poderia|que)\s+(?:pr[ao]\s+|para\s+(?:o|a)\s+|o\s+|a\s+|um\s+|uma\s+|seu\s+|sua\s+|algum\s+|alguma\s+)(?:atendente|agente|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel)\s+(?:\w+\s+){0,2}?me\s+(?:ligar|liga|ligue|retornar|retorne|mandar|manda|mande|enviar|envie|chamar|chame|atender|atenda|escrever|escreva|contatar|contate)\b".to_string(),
+            r"\b(?:que\s+)?algu[eé]m\s+d[oa]\s+(?:equipe|setor|atendimento|suporte|departamento)(?:\s+(?:de\s+)?\w+)?\s+(?:pode\s+|poderia\s+|podia\s+)?me\s+(?:atender|atenda|ajudar|ajude|ajudasse|atendesse|ligar|ligue|ligasse|retornar|retorne|responder|responda)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(r"n[aã]o|nunca|jamais|nem|sem", None),
@@ -218,7 +254,8 @@ pub fn read_person_request(text: &str) -> Option<PersonRequest<'_>> {
             for found in re.find_iter(text) {
                 let phrase = words_of(text, found.range());
                 let clause = clause_before(text, phrase.start);
-                let governing = NOT_NEGATING.replace_all(governing_words(clause), "");
+                let governing =
+                    NOT_NEGATING.replace_all(governing_words(clause, &text[phrase.clone()]), "");
                 let negated = language.negation.is_match(&governing)
                     || language
                         .reporters
@@ -241,14 +278,35 @@ fn words_of(text: &str, found: Range<usize>) -> Range<usize> {
     found.start + skipped..found.end
 }
 
-/// The words of `clause` whose negation cancels the request after it: the last
-/// [`NEGATION_WORDS`], from the last "I" on.
-fn governing_words(clause: &str) -> &str {
-    let from_subject = SUBJECT
+/// The words of `clause` whose negation cancels the request `phrase` after it: the last
+/// [`NEGATION_WORDS`], from the last "I" on, or from the word before the last "I want". A
+/// phrase that opens on "I" ("je veux un humain") holds its own negation, and one that opens on
+/// "I want" ("quiero un agente") is negated by the word just before it.
+fn governing_words<'a>(clause: &'a str, phrase: &str) -> &'a str {
+    if SUBJECT.find(phrase).is_some_and(|m| m.start() == 0) {
+        return "";
+    }
+    if FIRST_PERSON_WANT
+        .find(phrase)
+        .is_some_and(|m| m.start() == 0)
+    {
+        return last_words(clause, 1);
+    }
+    let subject = SUBJECT.find_iter(clause).last().map(|m| m.start());
+    let want = FIRST_PERSON_WANT
         .find_iter(clause)
         .last()
-        .map_or(clause, |m| &clause[m.start()..]);
-    last_words(from_subject, NEGATION_WORDS)
+        .map(|m| word_before(clause, m.start()));
+    let from = subject.max(want).map_or(clause, |start| &clause[start..]);
+    last_words(from, NEGATION_WORDS)
+}
+
+/// Where the word before byte `at` of `clause` starts (`at` itself when there is none).
+fn word_before(clause: &str, at: usize) -> usize {
+    let before = clause[..at].trim_end();
+    before
+        .rfind(char::is_whitespace)
+        .map_or(if before.is_empty() { at } else { 0 }, |i| i + 1)
 }
 
 /// The last `n` words of `clause` (all of it when it has fewer).
@@ -343,6 +401,24 @@ mod tests {
             "Transférez-moi au service facturation",
             "Me transfere para o setor financeiro",
             "Pode me encaminhar pra central de atendimento?",
+            "que un asesor me mande por mensaje de texto el número del expediente",
+            "¿Puede un agente llamarme esta tarde?",
+            "¿podría alguien del equipo de facturación mirar mi factura del gas?",
+            "Ich möchte, dass mich ein Mitarbeiter zurückruft",
+            "ja ich hätte gern einen rückruf von der sachbearbeiterin die meinen schaden betreut",
+            "Ich hätte gern eine Videoberatung mit einem Mitarbeiter aus der Zulassung",
+            "Eskalieren Sie das bitte an die nächste Ebene.",
+            "Du verstehst null, ernsthaft. Hol mir wen Echten.",
+            "ich hätte gern äh die die zuständige sachbearbeiterin für meinen vertrag",
+            "Ich wünsche, mit der Leitung des Kundenservice verbunden zu werden.",
+            "ich will mit der filialleitung reden",
+            "Est-ce qu'un agent peut m'envoyer un texto quand il est dispo ?",
+            "Je voudrais qu'un conseiller me rappelle demain",
+            "Je voudrais un rendez-vous en visio avec un conseiller admissions.",
+            "escaladez mon dossier au niveau 2 svp",
+            "pede pro atendente me mandar um sms quando tiver resposta",
+            "alguém da equipe de admissões pode me atender?",
+            "é eu eu queria que alguém do atendimento me ajudasse com a fatura da água",
         ]
         .into_iter()
         .filter(|text| find_person_request(text).is_none())
@@ -400,6 +476,11 @@ mod tests {
             "eu não entendi nada do que você falou quero um atendente",
             "allô vous m'entendez ça coupe sans arrêt passez-moi un conseiller",
             "a ligação cai sem parar me passa pra um atendente",
+            "esto no funciona quiero hablar con un agente",
+            "me tienen harto con la grúa que nunca llega exijo hablar con una persona",
+            "isso não resolve nada quero falar com um atendente",
+            "euh non non c'est pas ça je veux un humain",
+            "ya no aguanto más necesito un asesor",
         ] {
             assert!(find_person_request(text).is_some(), "{text}");
         }
@@ -408,6 +489,10 @@ mod tests {
             "Ich wollte eigentlich gar nicht mit einem Menschen reden",
             "Pas besoin de me transférer vers un agent",
             "não, obrigado, não quero falar com o gerente",
+            "ya no quiero hablar con un agente",
+            "yo no necesito un asesor",
+            "eu não preciso falar com um atendente",
+            "la verdad no quiero que me pasen con un asesor",
         ] {
             assert_eq!(
                 read_person_request(text),
@@ -474,6 +559,12 @@ mod tests {
             "Le service facturation m'a déjà répondu",
             "O setor financeiro já me ligou",
             "Transfira o dinheiro para a central",
+            "El asesor me mandó un correo ayer",
+            "Der Mitarbeiter hat mich gestern angerufen",
+            "Le conseiller m'a appelé hier",
+            "O atendente me ligou ontem",
+            "Alguém da minha família pode me ajudar com o app?",
+            "Die Lage ist eskaliert",
         ]
         .into_iter()
         .filter_map(find_person_request)
