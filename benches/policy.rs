@@ -1,10 +1,13 @@
 //! The pure part of a turn: state update (redaction, cues, repetition, smoothing) and the
-//! policy decision, no model and no socket.
+//! policy decision, no model and no socket; and the cue patterns alone over every line of the
+//! writers' unseen rounds (`models/intent_phrasings/next/`), five languages, typed and spoken.
 //!
 //! `cargo bench --bench policy`
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use rapport::conversation::{Channel, ConversationState, Speaker, StateConfig, TurnInput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rapport::conversation::{
+    Channel, ConversationState, Speaker, StateConfig, TurnInput, detect_cues,
+};
 use rapport::nlu::{Scores, Sentiment};
 use rapport::policy::{PolicyConfig, PolicyMemory, RiskModel, evaluate};
 
@@ -54,5 +57,44 @@ fn customer_turn(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, customer_turn);
+/// Every phrasing of the writers' rounds kept in `next/` (the text after `codes | `).
+fn writers_phrasings() -> Vec<String> {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/models/intent_phrasings/next");
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|file| {
+            std::fs::read_to_string(file)
+                .unwrap()
+                .lines()
+                .filter(|line| !line.starts_with('#'))
+                .filter_map(|line| {
+                    line.split_once('|')
+                        .map(|(_, text)| text.trim().to_string())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn cue_patterns(c: &mut Criterion) {
+    let texts = writers_phrasings();
+    let mut group = c.benchmark_group("cue patterns");
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    group.bench_function("writers' phrasings, every round in next/", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|text| detect_cues(text).len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, customer_turn, cue_patterns);
 criterion_main!(benches);

@@ -156,6 +156,10 @@ static HUMAN_REQUEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"\b(?:who|anyone|anybody|someone|somebody)\s+(?:(?:else|real)\s+)?(?:can|could)\s+i\s+(?:actually\s+|really\s+)?(?:speak|talk)\s+(?:to|with)\b".to_string(),
         // A team by its name: "put me through to billing", "transfer me to claims".
         r"\b(?:transfer|connect|put|pass)\s+me\s+(?:to|through\s+to|on\s+to)\s+(?:the\s+|your\s+)?(?:billing|claims|sales|accounts|complaints|admissions|returns|bookings|reservations|tech(?:nical)?\s+support|the\s+support\s+desk)\b".to_string(),
+        // Someone from a named team: "is anyone from the lettings team available", "someone from
+        // the host support team needs to see this", "a member of staff could review my claim".
+        r"\b(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|someone|somebody)\s+from\s+(?:the|your)\s+(?:\w+\s+){0,2}(?:team|department|desk|office)\b".to_string(),
+        r"\b(?:(?:someone|somebody)\s+from\s+(?:the|your)\s+(?:\w+\s+){0,2}(?:team|department|desk|office)|a\s+member\s+of\s+(?:staff|your\s+team))\s+(?:needs?\s+to|should|has\s+to|must|could|can|to)\s+(?:see|look\s+(?:at|into)|check|review|deal\s+with|sort|handle|call|contact|help)\b".to_string(),
         // A person asked to contact the customer: "have your supervisor email me", "can one of
         // your agents text me back", "could a member of the admissions team call me".
         format!(
@@ -331,12 +335,16 @@ mod tests {
             "Could a member of the admissions team call me about my offer?",
             "ok so i've tried the FAQ. who can i actually speak to?",
             "you people billed me twice again, unacceptable, put me through to billing",
+            "Is anyone from the lettings team available to chat now?",
+            "Someone from the host support team needs to see this, the photos don't match.",
+            "I would be grateful if a member of staff could review my warranty claim.",
         ] {
             assert!(kinds(text).contains(&CueKind::HumanRequest), "{text}");
         }
         for text in [
             "my manager can call me after lunch",
             "can someone call me back",
+            "someone from your team called me yesterday",
         ] {
             assert!(!kinds(text).contains(&CueKind::HumanRequest), "{text}");
         }

@@ -33,7 +33,7 @@ struct Phrasings {
 /// Cheap pre-filter: a stem of one of the nouns below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client|abteilung|zentrale|hotline|support|soporte|suporte|departament|d[ée]partement|[aá]rea|setor|sector|central|equip|eskal|escal|ebene|level|echt|leitung|führungskraft",
+        r"(?i)human|humain|person|pessoa|agent|asesor|operad|op[ée]rat|atend|conseil|mitarbeit|mensch|berater|kundendienst|kundenservice|servic|quelqu|alguien|algu[eé]m|ejecutiv|representa|supervis|sup[ée]rieur|respons|gerente|encargad|leiter|manager|interlocut|sachbearbeit|ansprechpart|vorgesetz|jemand|umano|consultor|atenci|client|abteilung|zentrale|hotline|support|soporte|suporte|departament|d[ée]partement|[aá]rea|setor|sector|central|equip|eskal|escal|ebene|level|echt|leitung|führungskraft|direct|diretor|gestion|gestor|ouvidor|ger[eê]ncia|administrad|emplead|t[eé]cnic|technicien",
     )
     .unwrap()
 });
@@ -91,8 +91,10 @@ fn reporters(words: &str) -> Option<Regex> {
 
 static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano|del\s+equipo))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
-    let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
+    let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|deriv(?:a|e|en|ar)|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
     // Put through to a department: its people answer ("pásame con el departamento de facturación").
+    // Staff asked to act: "que un asesor me llame", "que me escriba una persona".
+    let role = r"(?:asesor(?:a)?|agente|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|director(?:a)?|administrador(?:a)?|gestor(?:a)?|emplead[oa]|persona|humano|t[eé]cnic[oa])\b";
     let team = r"(?:(?:el|la|al|su|tu)\s+)?(?:departamento|[aá]rea|secci[oó]n|equipo|central)\s+(?:de\s+)?\w+|(?:(?:el|al|su)\s+)?soporte(?:\s+t[eé]cnico)?\b";
     Phrasings {
         requests: case_insensitive(&[
@@ -110,7 +112,13 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\b(?:persona\s+(?:real|de\s+verdad)|agente\s+humano|atenci[oó]n\s+humana)\b".to_string(),
             // A person asked to contact the customer: "que un asesor me mande un mensaje",
             // "¿puede un agente llamarme?", "¿podría alguien del equipo de facturación mirarlo?"
-            r"\b(?:que|puede|podr[ií]a|pod[eé]s|pueden)\s+(?:un|una|el|la|su|alg[uú]n|alguna)\s+(?:asesor(?:a)?|agente|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente)\s+(?:(?:me\s+(?:llame|llamen|mande|env[ií]e|escriba|contacte|marque|devuelva|atienda))|llamarme|escribirme|contactarme|mandarme|enviarme|atenderme)\b".to_string(),
+            format!(r"\b(?:que|puede|podr[ií]a|pod[eé]s|pueden)\s+(?:un|una|el|la|su|alg[uú]n|alguna)\s+{role}(?:\s+(?:del?|de\s+la)\s+\w+(?:\s+de\s+\w+)?)?\s+(?:(?:me\s+(?:llame|llamen|mande|env[ií]e|escriba|contacte|marque|devuelva|atienda))|llamarme|escribirme|contactarme|mandarme|enviarme|atenderme)\b"),
+            // "que me llame el director", "¿me puede llamar un agente?"
+            format!(r"\b(?:que\s+me\s+(?:llame|llamen|escriba|mande|env[ií]e|contacte|atienda)|me\s+(?:puede|podr[ií]a)\s+(?:llamar|telefonear|escribir|contactar|atender))\s+(?:un|una|el|la|su|alg[uú]n|alguna)\s+{role}"),
+            // "derivar mi consulta al equipo de atención al cliente"
+            format!(r"\bderiv(?:ar|e|a|en)\s+(?:mi|esta|el|la)\s+\w+\s+(?:a|al|con)\s+(?:{who}|{team})"),
+            // "alguien del equipo de reembolsos mire mi pedido"
+            r"\bque\s+alguien\s+(?:del|de\s+la|de\s+su)\s+(?:equipo|departamento|[aá]rea|servicio)\b".to_string(),
             r"\b(?:puede|podr[ií]a|pueden)\s+alguien\s+(?:del|de\s+la|de\s+su)\s+(?:equipo|departamento|[aá]rea|servicio)\b".to_string(),
             r"\bescal(?:e|a|en|ar)\s+(?:mi|el|este|esto)\s*\w*\s+(?:a|al|con)\s+(?:un|una|el|la|su)?\s*(?:supervisor(?:a)?|superior|encargad[oa]|siguiente\s+nivel|nivel\s+\w+)\b".to_string(),
             // A sentence of its own: "Agente." "Un asesor, por favor."
@@ -122,7 +130,9 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
 });
 
 static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
-    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|führungskraft|(?:filial|team|geschäfts|bereichs|abteilungs)leitung|leitung\s+(?:des|der|vom)\s+\w+|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
+    let who = r"(?:(?:einem|einer|einen|eine|dem|der|den|die|ihrem|ihrer|ihren|irgendeinem)\s+)?(?:(?:echten|richtigen|lebenden|menschlichen|zuständigen)\s+)?(?:menschen|mitarbeiter(?:in|innen)?|servicemitarbeiter(?:in)?|person|kundenberater(?:in)?|berater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|verantwortlichen|zuständigen|teamleiter(?:in)?|manager(?:in)?|führungskraft|\w+leitung|leitung\s+(?:des|der|vom)\s+\w+|kundendienst|kundenservice|jemande[mn](?:\s+(?:vom|aus\s+dem)\s+(?:kundenservice|kundendienst|team|support|service))?)\b";
+    // Staff asked to act: "dass mich ein Mitarbeiter zurückruft", "Ihr Werkstattleiter soll mich anrufen".
+    let role = r"(?:zuständige[rn]?\s+)?(?:mitarbeiter(?:in)?|servicemitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzte[rn]?|\w*leiter(?:in)?|mensch)\b";
     // Put through to a department: die Buchungsabteilung, Ihre Zentrale, der Support.
     let team = r"(?:(?:der|die|den|dem|ihre[rnm]?|eure[rnm]?|eine[rnm]?)\s+)?\w*(?:abteilung|zentrale|hotline|support)\b";
     Phrasings {
@@ -139,7 +149,9 @@ static GERMAN: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\bein(?:em|en)\s+(?:echten|richtigen|lebenden)\s+(?:menschen|mitarbeiter(?:in)?|person)\b".to_string(),
             // A person asked to contact the customer: "dass mich ein Mitarbeiter zurückruft",
             // "einen Rückruf von der Sachbearbeiterin", "eine Videoberatung mit einem Berater".
-            r"\b(?:kann|könnte|soll|sollte|dass)\s+(?:mich|mir)?\s*(?:bitte\s+)?(?:ein|eine|einer|der|die|ihr|ihre|euer|eure)\s+(?:zuständige[rn]?\s+)?(?:mitarbeiter(?:in)?|servicemitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzte[rn]?|teamleiter(?:in)?|mensch)\b(?:\s+\w+){0,5}?\s+(?:anruft|anrufen|zurückruft|zurückrufen|schreibt|schreiben|mailt|melden|meldet|kontaktiert|kontaktieren)\b".to_string(),
+            format!(r"\b(?:kann|könnte|soll|sollte|dass)\s+(?:mich|mir)?\s*(?:bitte\s+)?(?:ein|eine|einer|der|die|ihr|ihre|euer|eure)\s+{role}(?:\s+\w+){{0,5}}?\s+(?:anruft|anrufen|zurückruft|zurückrufen|schreibt|schreiben|mailt|melden|meldet|kontaktiert|kontaktieren)\b"),
+            // "Ihr Werkstattleiter soll mich bitte anrufen", "ein Vorgesetzter soll mir antworten"
+            format!(r"\b(?:ein|eine|der|die|ihr|ihre|euer|eure)\s+{role}\s+(?:soll|sollte|möge|kann|könnte)\s+(?:mich|mir)\s+(?:[\w-]+\s+){{0,4}}?(?:anrufen|zurückrufen|schreiben|mailen|antworten|melden|kontaktieren)\b"),
             r"\b(?:hätte\s+gerne?|möchte|will|brauche|bitte\s+um|wünsche)\s+(?:\w+\s+){0,3}?r[üu]ckruf\s+(?:von|durch)\s+(?:einem|einer|der|dem|ihrem|ihrer)\s+(?:zuständigen\s+)?(?:mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|vorgesetzten|teamleiter(?:in)?|menschen)\b".to_string(),
             r"\bvideo\w*\s+mit\s+(?:einem|einer|dem|der|ihrem|ihrer)\s+(?:\w+\s+)?(?:mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?|sachbearbeiter(?:in)?|ansprechpartner(?:in)?|menschen)\b".to_string(),
             // Someone real: "Ist da irgendwer Echtes?", "Hol mir wen Echten".
@@ -179,7 +191,9 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
             // A person asked to contact the customer: "un agent peut m'envoyer un texto ?",
             // "qu'un conseiller me rappelle", "un rendez-vous en visio avec un conseiller".
             r"\b(?:un|une|le|la|l['’]|votre)\s*(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocut(?:eur|rice)|gestionnaire)\s+(?:peut|pourrait|pourra)(?:-t-il|-il|-elle)?\s+(?:me\s+|m['’])\s*(?:appeler|rappeler|envoyer|[ée]crire|contacter|recontacter|joindre|r[ée]pondre|t[ée]l[ée]phoner)".to_string(),
-            r"\bqu['’]\s*(?:un|une|le|la|l['’]|votre)\s*(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocut(?:eur|rice)|gestionnaire|humain)\s+(?:me\s+|m['’])\s*(?:rappelle|appelle|contacte|recontacte|[ée]crive|envoie|t[ée]l[ée]phone)\b".to_string(),
+            r"\bqu(?:e\s+|['’]\s*)(?:un|une|le|la|l['’]|votre)\s*(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|superviseur|sup[ée]rieur|interlocut(?:eur|rice)|gestionnaire|technicien(?:ne)?|humain)\s+(?:me\s+|m['’])\s*(?:rappelle|appelle|contacte|recontacte|[ée]crive|envoie|t[ée]l[ée]phone)\b".to_string(),
+            r"\bdemander\s+(?:au|à\s+(?:un|une|la|l['’]|votre))\s*(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|superviseur|gestionnaire|technicien(?:ne)?)\s+de\s+(?:me\s+|m['’])\s*(?:appeler|rappeler|envoyer|[ée]crire|contacter|recontacter|r[ée]pondre)".to_string(),
+            r"\bque\s+quelqu['’]un\s+(?:de|du|des)\s+(?:la\s+|l['’])?\s*(?:service|[ée]quipe|r[ée]ception|agence|d[ée]partement|support)".to_string(),
             r"\b(?:visio|appel\s+vid[ée]o|vid[ée]oconf[ée]rence)\s+avec\s+(?:un|une|le|la|votre)\s+(?:conseill(?:er|[eè]re)|agent|op[ée]rat(?:eur|rice)|responsable|gestionnaire|humain)\b".to_string(),
             r"\b(?:escaladez|escalader|remontez|remonter)\s+(?:mon|ma|le|la|ce|cette)\s+\w+\s+(?:au|à|a)\s+(?:niveau|un\s+responsable|votre\s+responsable|un\s+superviseur|la\s+hi[ée]rarchie)".to_string(),
             r"(?:^|[.!?]\s+)(?:un\s+)?(?:conseill(?:er|[eè]re)|agent|humain|op[ée]rat(?:eur|rice))(?:\s*,?\s*s['’]il\s+vous\s+pla[iî]t)?\s*(?:[.!?]+|$)".to_string(),
@@ -195,8 +209,8 @@ static FRENCH: LazyLock<Phrasings> = LazyLock::new(|| {
 });
 
 static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
-    let who = r"(?:(?:o|a|ao|à)\s+)?(?:(?:um|uma|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?)\b";
-    let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|p[oõ]e|ponha)";
+    let who = r"(?:(?:o|a|ao|à)\s+)?(?:(?:um|uma|algum|alguma|seu|sua|outro|outra)\s+)?(?:humano|ser\s+humano|pessoa(?:\s+(?:real|de\s+verdade))?|atendente(?:\s+humano)?|agente(?:\s+humano)?|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel|algu[eé]m(?:\s+(?:real|de\s+verdade))?|atendimento(?:\s+(?:humano|ao\s+cliente))?|ouvidoria|ger[eê]ncia|diretoria)\b";
+    let transfer = r"(?:passa|passe|passar|transfere|transfira|transferir|conecta|conecte|conectar|encaminha|encaminhe|encaminhar|coloca|coloque|colocar|direciona|direcione|direcionar|p[oõ]e|ponha)";
     // Put through to a department: o setor financeiro, a central de atendimento, o suporte.
     let team = r"(?:(?:o|a|ao|à)\s+)?(?:setor|departamento|central|equipe|suporte)(?:\s+(?:de\s+|do\s+|da\s+)?\w+)?\b";
     Phrasings {
@@ -210,10 +224,11 @@ static PORTUGUESE: LazyLock<Phrasings> = LazyLock::new(|| {
             r"\b(?:quero|preciso|prefiro|exijo)\s+que\s+(?:um|uma|o|a|seu|sua)\s+(?:humano|ser\s+humano|pessoa|atendente|agente|operador(?:a)?|supervisor(?:a)?|gerente)\b".to_string(),
             r"\bchama(?:r)?\s+(?:o|a|um|uma)\s+(?:(?:seu|sua)\s+)?(?:gerente|supervisor(?:a)?|atendente|respons[aá]vel)\b".to_string(),
             r"\bpessoa\s+(?:real|de\s+verdade)\b".to_string(),
+            r"\bescal(?:a|e|ar|em)\s+(?:meu|minha|o|a|este|esse|isso|isto)\s*\w*\s+(?:pr[ao]|para\s+(?:o|a)?|ao|à)\s*(?:n[ií]vel|supervisor|gerente|superior|ger[eê]ncia)".to_string(),
             // A person asked to contact the customer: "pede pro atendente me mandar um sms",
             // "alguém da equipe de admissões pode me atender?", "que alguém do atendimento me ajudasse".
             r"\b(?:pede|pe[çc]a|pedir|manda|mande|pode|poderia|que)\s+(?:pr[ao]\s+|para\s+(?:o|a)\s+|o\s+|a\s+|um\s+|uma\s+|seu\s+|sua\s+|algum\s+|alguma\s+)(?:atendente|agente|operador(?:a)?|consultor(?:a)?|supervisor(?:a)?|gerente|respons[aá]vel)\s+(?:\w+\s+){0,2}?me\s+(?:ligar|liga|ligue|retornar|retorne|mandar|manda|mande|enviar|envie|chamar|chame|atender|atenda|escrever|escreva|contatar|contate)\b".to_string(),
-            r"\b(?:que\s+)?algu[eé]m\s+d[oa]\s+(?:equipe|setor|atendimento|suporte|departamento)(?:\s+(?:de\s+)?\w+)?\s+(?:pode\s+|poderia\s+|podia\s+)?me\s+(?:atender|atenda|ajudar|ajude|ajudasse|atendesse|ligar|ligue|ligasse|retornar|retorne|responder|responda)\b".to_string(),
+            r"\b(?:que\s+)?algu[eé]m\s+d[oa]\s+(?:equipe|setor|atendimento|suporte|departamento|financeiro|comercial|jur[ií]dico|t[ée]cnico|cobran[çc]a|ouvidoria|ger[eê]ncia|loja|empresa|central)(?:\s+(?:de\s+)?\w+)?\s+(?:pode\s+|poderia\s+|podia\s+)?me\s+(?:atender|atenda|ajudar|ajude|ajudasse|atendesse|ligar|ligue|ligasse|retornar|retorne|responder|responda|mandar|mande|enviar|envie|escrever|escreva|chamar|chame)\b".to_string(),
             r"(?:^|[.!?]\s+)(?:um\s+)?(?:atendente|humano|atendimento\s+humano)(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),
         ]),
         negation: negation(r"n[aã]o|nunca|jamais|nem|sem", None),
@@ -412,6 +427,9 @@ mod tests {
             "ich hätte gern äh die die zuständige sachbearbeiterin für meinen vertrag",
             "Ich wünsche, mit der Leitung des Kundenservice verbunden zu werden.",
             "ich will mit der filialleitung reden",
+            "Ihr Werkstattleiter soll mich bitte anrufen.",
+            "ja ich bin extrem sauer ich will dass der filialleiter mich zurückruft",
+            "Ein Vorgesetzter soll mir bitte schriftlich per E-Mail antworten.",
             "Est-ce qu'un agent peut m'envoyer un texto quand il est dispo ?",
             "Je voudrais qu'un conseiller me rappelle demain",
             "Je voudrais un rendez-vous en visio avec un conseiller admissions.",
@@ -419,6 +437,18 @@ mod tests {
             "pede pro atendente me mandar um sms quando tiver resposta",
             "alguém da equipe de admissões pode me atender?",
             "é eu eu queria que alguém do atendimento me ajudasse com a fatura da água",
+            "estoy harta, que me llame el director del hotel",
+            "Que una persona del departamento de facturación me escriba por correo, por favor.",
+            "me puede llamar un agente al número que tienen",
+            "¿Podría derivar mi consulta al equipo de atención al cliente?",
+            "Necesito que alguien del equipo de reembolsos mire mi pedido, no tú.",
+            "que le gestionnaire m'appelle s'il vous plaît c'est urgent",
+            "Pouvez-vous demander au gestionnaire de m'envoyer un SMS quand il passe ?",
+            "J'aimerais que quelqu'un de la réception de l'hôtel regarde ma réservation",
+            "gostaria de falar com a ouvidoria",
+            "poderia me direcionar para o departamento de contratos?",
+            "pede pra alguém do financeiro me mandar um email com o valor certo",
+            "escala meu chamado pro nível 2 por favor",
         ]
         .into_iter()
         .filter(|text| find_person_request(text).is_none())
@@ -565,6 +595,10 @@ mod tests {
             "O atendente me ligou ontem",
             "Alguém da minha família pode me ajudar com o app?",
             "Die Lage ist eskaliert",
+            "Der Filialleiter hat mich gestern angerufen",
+            "Me dijeron que un técnico me llamaría el lunes",
+            "La persona de contacto es mi hermana",
+            "Le technicien m'a appelé ce matin",
         ]
         .into_iter()
         .filter_map(find_person_request)
