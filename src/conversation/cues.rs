@@ -3,7 +3,7 @@
 //!
 //! The model's intent heads decide ([`combine`]); the case-insensitive patterns here (English;
 //! other languages' requests for a person in [`languages`], their trouble on the line in
-//! [`line_trouble`]) are a high-precision fallback (for models without intent heads and languages
+//! [`line_trouble`], their complaints in [`complaints`]) are a high-precision fallback (for models without intent heads and languages
 //! they were not trained on) and supply the evidence text. Each cue says where it came from and
 //! how sure it is.
 
@@ -14,6 +14,7 @@ use regex::{Regex, RegexSet};
 use super::Channel;
 use crate::nlu::IntentScore;
 
+mod complaints;
 mod languages;
 mod line_trouble;
 
@@ -268,10 +269,13 @@ fn scan(text: &str) -> Scan {
     if let Some(found) = english.or_else(|| line_trouble::find_line_trouble(text)) {
         cues.push(cue(CueKind::ConnectionTrouble, found, None));
     }
-    if hits.matched(3)
-        && let Some(found) = COMPLAINT.find(text)
-    {
-        cues.push(cue(CueKind::Complaint, found.as_str(), None));
+    let english = hits
+        .matched(3)
+        .then(|| COMPLAINT.find(text))
+        .flatten()
+        .map(|found| found.as_str());
+    if let Some(found) = english.or_else(|| complaints::find_complaint(text)) {
+        cues.push(cue(CueKind::Complaint, found, None));
     }
     Scan {
         cues,
