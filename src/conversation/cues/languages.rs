@@ -1,6 +1,7 @@
 //! Requests for a person in Spanish, German, French, Portuguese and Italian: high-precision
 //! phrasings (talk to, put me through to, I want a … with the nouns of each language; put me
-//! through to a department: "verbinden Sie mich mit der Buchungsabteilung") and, per
+//! through to a department: "verbinden Sie mich mit der Buchungsabteilung"; a person or team
+//! asked to act: "que me llame el director", "Ihr Werkstattleiter soll mich anrufen") and, per
 //! language, the negations that cancel them ("no quiero hablar con un agente", "je ne veux pas
 //! parler à un conseiller").
 //!
@@ -92,9 +93,9 @@ fn reporters(words: &str) -> Option<Regex> {
 static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
     let who = r"(?:(?:un|una|alg[uú]n|alguna|el|la|al|su|tu|otro|otra)\s+)?(?:(?:otro|otra)\s+)?(?:(?:verdadero|verdadera)\s+)?(?:humano|ser\s+humano|persona(?:\s+(?:real|de\s+verdad))?|agente(?:\s+humano)?|asesor(?:a)?|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|responsable|alguien(?:\s+(?:real|de\s+verdad|humano|del\s+equipo))?|(?:servicio|atenci[oó]n)\s+al\s+cliente)\b";
     let transfer = r"(?:p[aá]s(?:a|e|en|ar)|transfi[eé]r(?:e|a|en)|transferir|comun[ií]c(?:a|an|ar)|comun[ií]qu(?:e|en)|con[eé]ct(?:a|e|en)|conectar|deriv(?:a|e|en|ar)|pon(?:e|er|en)?|p[oó]ng(?:a|an))";
-    // Put through to a department: its people answer ("pásame con el departamento de facturación").
     // Staff asked to act: "que un asesor me llame", "que me escriba una persona".
     let role = r"(?:asesor(?:a)?|agente|operador(?:a)?|ejecutiv[oa]|representante|encargad[oa]|supervisor(?:a)?|gerente|director(?:a)?|administrador(?:a)?|gestor(?:a)?|emplead[oa]|persona|humano|t[eé]cnic[oa])\b";
+    // Put through to a department: its people answer ("pásame con el departamento de facturación").
     let team = r"(?:(?:el|la|al|su|tu)\s+)?(?:departamento|[aá]rea|secci[oó]n|equipo|central)\s+(?:de\s+)?\w+|(?:(?:el|al|su)\s+)?soporte(?:\s+t[eé]cnico)?\b";
     Phrasings {
         requests: case_insensitive(&[
