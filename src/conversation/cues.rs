@@ -178,6 +178,18 @@ fn case_insensitive<P: AsRef<str>>(patterns: &[P]) -> Vec<Regex> {
         .collect()
 }
 
+/// The first match of `patterns` in `text`, when `keywords` (a cheap pre-filter of their stems)
+/// matches at all.
+fn first_phrase<'t>(keywords: &Regex, patterns: &[Regex], text: &'t str) -> Option<&'t str> {
+    if !keywords.is_match(text) {
+        return None;
+    }
+    patterns
+        .iter()
+        .find_map(|re| re.find(text))
+        .map(|found| found.as_str())
+}
+
 /// "I don't want to talk to a person" is not a request for one (English).
 static NEGATED_HUMAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:don'?t|do\s+not|no\s+need\s+to|never)\s+(?:want\s+to\s+|need\s+to\s+)?(?:talk|speak|chat)\b").unwrap()
@@ -261,20 +273,19 @@ fn scan(text: &str) -> Scan {
             }
         }
     }
-    let english = hits
-        .matched(2)
-        .then(|| CONNECTION_TROUBLE.find(text))
-        .flatten()
-        .map(|found| found.as_str());
-    if let Some(found) = english.or_else(|| line_trouble::find_line_trouble(text)) {
+    // The English pattern when its keywords are in the text, else the other languages'.
+    let english = |keywords: usize, pattern: &Regex| {
+        hits.matched(keywords)
+            .then(|| pattern.find(text))
+            .flatten()
+            .map(|found| found.as_str())
+    };
+    if let Some(found) =
+        english(2, &CONNECTION_TROUBLE).or_else(|| line_trouble::find_line_trouble(text))
+    {
         cues.push(cue(CueKind::ConnectionTrouble, found, None));
     }
-    let english = hits
-        .matched(3)
-        .then(|| COMPLAINT.find(text))
-        .flatten()
-        .map(|found| found.as_str());
-    if let Some(found) = english.or_else(|| complaints::find_complaint(text)) {
+    if let Some(found) = english(3, &COMPLAINT).or_else(|| complaints::find_complaint(text)) {
         cues.push(cue(CueKind::Complaint, found, None));
     }
     Scan {

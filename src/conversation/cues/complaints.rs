@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::case_insensitive;
+use super::{case_insensitive, first_phrase};
 
 /// Cheap pre-filter: a stem of the words below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,13 +45,7 @@ static COMPLAINTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// The first phrase of `text` that complains about the service in these languages.
 pub fn find_complaint(text: &str) -> Option<&str> {
-    if !KEYWORDS.is_match(text) {
-        return None;
-    }
-    COMPLAINTS
-        .iter()
-        .find_map(|re| re.find(text))
-        .map(|found| found.as_str())
+    first_phrase(&KEYWORDS, &COMPLAINTS, text)
 }
 
 #[cfg(test)]

@@ -118,9 +118,8 @@ static SPANISH: LazyLock<Phrasings> = LazyLock::new(|| {
             format!(r"\b(?:que\s+me\s+(?:llame|llamen|escriba|mande|env[ií]e|contacte|atienda)|me\s+(?:puede|podr[ií]a)\s+(?:llamar|telefonear|escribir|contactar|atender))\s+(?:un|una|el|la|su|alg[uú]n|alguna)\s+{role}"),
             // "derivar mi consulta al equipo de atención al cliente"
             format!(r"\bderiv(?:ar|e|a|en)\s+(?:mi|esta|el|la)\s+\w+\s+(?:a|al|con)\s+(?:{who}|{team})"),
-            // "alguien del equipo de reembolsos mire mi pedido"
-            r"\bque\s+alguien\s+(?:del|de\s+la|de\s+su)\s+(?:equipo|departamento|[aá]rea|servicio)\b".to_string(),
-            r"\b(?:puede|podr[ií]a|pueden)\s+alguien\s+(?:del|de\s+la|de\s+su)\s+(?:equipo|departamento|[aá]rea|servicio)\b".to_string(),
+            // "necesito que alguien del equipo de reembolsos mire mi pedido", "¿podría alguien del área…?"
+            r"\b(?:que|puede|podr[ií]a|pueden)\s+alguien\s+(?:del|de\s+la|de\s+su)\s+(?:equipo|departamento|[aá]rea|servicio)\b".to_string(),
             r"\bescal(?:e|a|en|ar)\s+(?:mi|el|este|esto)\s*\w*\s+(?:a|al|con)\s+(?:un|una|el|la|su)?\s*(?:supervisor(?:a)?|superior|encargad[oa]|siguiente\s+nivel|nivel\s+\w+)\b".to_string(),
             // A sentence of its own: "Agente." "Un asesor, por favor."
             r"(?:^|[.!?]\s+)[¡¿]?(?:un\s+|una\s+)?(?:agente|asesor(?:a)?|operador(?:a)?|humano)(?:\s+humano)?(?:\s*,?\s*por\s+favor)?\s*(?:[.!?]+|$)".to_string(),

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::case_insensitive;
+use super::{case_insensitive, first_phrase};
 
 /// Cheap pre-filter: a stem of the verbs and nouns below.
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -53,13 +53,7 @@ static TROUBLE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// The first phrase of `text` that says this conversation's line is failing.
 pub fn find_line_trouble(text: &str) -> Option<&str> {
-    if !KEYWORDS.is_match(text) {
-        return None;
-    }
-    TROUBLE
-        .iter()
-        .find_map(|re| re.find(text))
-        .map(|found| found.as_str())
+    first_phrase(&KEYWORDS, &TROUBLE, text)
 }
 
 #[cfg(test)]
